@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Install everything the harness needs on a Debian bookworm machine (root).
+# Idempotent: does nothing when all tools are present at the right versions.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+PKGS=(build-essential bc bison flex libssl-dev libelf-dev python3 perl git
+      ccache cpio xz-utils zstd kmod rsync file
+      gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
+      sparse debootstrap)
+QEMU_MIN=10.0
+BUSYBOX_DIR=$CACHE/busybox-arm64
+
+qemu_ok() {
+	local v
+	command -v qemu-system-aarch64 >/dev/null || return 1
+	v=$(qemu-system-aarch64 --version | sed -n 's/.*version \([0-9]*\.[0-9]*\).*/\1/p')
+	[ "$(printf '%s\n%s\n' "$QEMU_MIN" "$v" | sort -V | head -n 1)" = "$QEMU_MIN" ]
+}
+
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -gt 0 ] || ! qemu_ok; then
+	[ "$(id -u)" -eq 0 ] || die "missing packages (${missing[*]:-qemu >= $QEMU_MIN}); run as root: scripts/deps.sh"
+	mirror=$(apt_mirror)
+	# bookworm's QEMU 7.2 has no stage-2/nested SMMUv3: take QEMU from
+	# bookworm-backports (apt pins backports low, nothing else moves).
+	bp=/etc/apt/sources.list.d/pkvm-smmuv3-backports.list
+	if ! grep -qs bookworm-backports "$bp"; then
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror bookworm-backports main" >"$bp"
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	run_step "apt-get update" "$LOGS/deps-apt-update.log" \
+		"check the machine's apt configuration and network access to the Debian archive" \
+		apt-get update -q
+	if [ "${#missing[@]}" -gt 0 ]; then
+		run_step "install ${#missing[@]} packages" "$LOGS/deps-install.log" \
+			"read the log; 'apt-get -f install' then re-run" \
+			apt-get install -y -q --no-install-recommends "${missing[@]}"
+	fi
+	if ! qemu_ok; then
+		run_step "install QEMU from bookworm-backports" "$LOGS/deps-qemu.log" \
+			"check that bookworm-backports offers qemu-system-arm >= $QEMU_MIN (apt-cache policy qemu-system-arm)" \
+			apt-get install -y -q --no-install-recommends -t bookworm-backports \
+				qemu-system-arm ipxe-qemu
+	fi
+fi
+qemu_ok || die "qemu-system-aarch64 >= $QEMU_MIN not available (got: $(qemu-system-aarch64 --version 2>&1 | head -n 1))"
+
+# An arm64 busybox for the initramfs, unpacked into the cache.
+if [ ! -x "$BUSYBOX_DIR/bin/busybox" ]; then
+	rm -rf "$BUSYBOX_DIR.tmp"
+	mkdir -p "$BUSYBOX_DIR.tmp"
+	apt_private arm64 arm64 bookworm
+	run_step "apt lists for arm64 (private)" "$LOGS/deps-apt-arm64.log" \
+		"check network access to the Debian archive" apt-get "${APT_PRIVATE[@]}" update -q
+	(cd "$BUSYBOX_DIR.tmp" && apt-get "${APT_PRIVATE[@]}" download -q busybox-static:arm64) \
+		>"$LOGS/deps-busybox.log" 2>&1 || die "busybox-static:arm64 download failed (log: $LOGS/deps-busybox.log)"
+	dpkg -x "$BUSYBOX_DIR.tmp"/busybox-static_*_arm64.deb "$BUSYBOX_DIR.tmp/root"
+	mkdir -p "$BUSYBOX_DIR/bin"
+	cp "$BUSYBOX_DIR.tmp/root/bin/busybox" "$BUSYBOX_DIR/bin/busybox"
+	rm -rf "$BUSYBOX_DIR.tmp"
+fi
+file -L "$BUSYBOX_DIR/bin/busybox" | grep -q 'ARM aarch64' || die "$BUSYBOX_DIR/bin/busybox is not an arm64 binary"
+
+say "deps: $(aarch64-linux-gnu-gcc --version | head -n 1); $(qemu-system-aarch64 --version | head -n 1); busybox arm64 ok"

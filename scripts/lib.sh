@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the harness scripts: paths, logging and step progress.
+# shellcheck shell=bash
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+LOGS=$BUILD/logs
+CACHE=${PKVM_SMMUV3_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pkvm-smmuv3}
+TREE=$BUILD/linux
+KOUT=$BUILD/kout
+CROSS=aarch64-linux-gnu-
+JOBS=${JOBS:-$(( $(nproc) + 1 ))}
+mkdir -p "$LOGS" "$CACHE"
+
+_t0=$(date +%s)
+elapsed() { local s=$(( $(date +%s) - _t0 )); printf '%d:%02d' $((s / 60)) $((s % 60)); }
+say() { printf '[%s] %s\n' "$(elapsed)" "$*" >&2; }
+die() { printf '[%s] ERROR: %s\n' "$(elapsed)" "$*" >&2; exit 1; }
+
+# run_step NAME LOG FIX CMD...: run CMD with its output in LOG, print a
+# heartbeat while it runs, and on failure name the step, the log and the
+# likely fix.
+run_step() {
+	local name=$1 log=$2 fix=$3 pid rc start
+	shift 3
+	start=$(date +%s)
+	say "step: $name (log: ${log#"$TOP"/})"
+	"$@" >"$log" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 5
+		if kill -0 "$pid" 2>/dev/null && [ $(( ($(date +%s) - start) % 30 )) -lt 5 ]; then
+			say "  ... $name running for $(( $(date +%s) - start ))s: $(tail -n 1 "$log" | cut -c1-100)"
+		fi
+	done
+	wait "$pid"
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		printf '\n[%s] FAILED step: %s (exit %d)\n  log: %s\n  last lines:\n' \
+			"$(elapsed)" "$name" "$rc" "$log" >&2
+		tail -n 15 "$log" | sed 's/^/    /' >&2
+		printf '  likely fix: %s\n' "$fix" >&2
+		exit "$rc"
+	fi
+	say "done: $name in $(( $(date +%s) - start ))s"
+}
+
+# The Debian mirror this machine already uses, read from its apt
+# configuration so that no archive host name lives in this repository.
+apt_mirror() {
+	local uri
+	uri=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' \
+		/etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v -- '-security' | head -n 1)
+	[ -n "$uri" ] || uri=$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' \
+		/etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | head -n 1)
+	[ -n "$uri" ] || die "cannot find a Debian mirror in /etc/apt (sources.list or sources.list.d/*.sources)"
+	printf '%s\n' "${uri%/}"
+}
+
+# apt_private NAME ARCH SUITE...: set APT_PRIVATE to an apt configuration of
+# its own (lists and cache under $CACHE/apt-NAME) that does not touch the
+# system's, for downloading packages of another suite or architecture. Then
+# run "apt-get "${APT_PRIVATE[@]}" update" (a step) before using it.
+apt_private() {
+	local name=$1 arch=$2 dir suite mirror
+	shift 2
+	dir=$CACHE/apt-$name
+	mirror=$(apt_mirror)
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	: >"$dir/sources.list"
+	for suite in "$@"; do
+		echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" >>"$dir/sources.list"
+	done
+	APT_PRIVATE=(-o "Dir::Etc::SourceList=$dir/sources.list" -o "Dir::Etc::SourceParts=-"
+		-o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache"
+		-o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache="
+		-o "APT::Architecture=$arch" -o "APT::Architectures=$arch"
+		-o "Debug::NoLocking=1")
+}
