@@ -6,7 +6,7 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 LOGS=$BUILD/logs
 CACHE=${PKVM_SMMUV3_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pkvm-smmuv3}
-TREE=$BUILD/linux
+TREE=${TREE:-$BUILD/linux}
 KOUT=$BUILD/kout
 CROSS=aarch64-linux-gnu-
 JOBS=${JOBS:-$(( $(nproc) + 1 ))}
@@ -21,15 +21,17 @@ die() { printf '[%s] ERROR: %s\n' "$(elapsed)" "$*" >&2; exit 1; }
 # heartbeat while it runs, and on failure name the step, the log and the
 # likely fix.
 run_step() {
-	local name=$1 log=$2 fix=$3 pid rc start
+	local name=$1 log=$2 fix=$3 pid rc start last
 	shift 3
 	start=$(date +%s)
+	last=$start
 	say "step: $name (log: ${log#"$TOP"/})"
 	"$@" >"$log" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
-		sleep 5
-		if kill -0 "$pid" 2>/dev/null && [ $(( ($(date +%s) - start) % 30 )) -lt 5 ]; then
+		sleep 2
+		if kill -0 "$pid" 2>/dev/null && [ $(( $(date +%s) - last )) -ge 30 ]; then
+			last=$(date +%s)
 			say "  ... $name running for $(( $(date +%s) - start ))s: $(tail -n 1 "$log" | cut -c1-100)"
 		fi
 	done

@@ -12,7 +12,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$TOP/base.pin"
 
-PATCHES=$TOP/patches
+PATCHES=${PATCHES:-$TOP/patches}
 COVER_SRC=$PATCHES/cover-letter.txt
 IDENT_NAME="pKVM SMMUv3 series"
 IDENT_EMAIL="pkvm-smmuv3@example.org"

@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0
+# pKVM SMMUv3 series: harness entry points. See README.md.
+#
+#   make run      build and boot the default scenario, print the report
+#   make check    build, then run every test; ends with "N passed, N failed, N skipped"
+#   make shell    interactive shell in a scenario (SCENARIO=name, default nested-hvhe)
+#   make tree / export / status   the series workflow (README, HACKING)
+
+S := scripts
+.PHONY: all deps base tree export status build payload run shell check clean distclean
+
+all: run
+
+deps:
+	@$(S)/deps.sh
+base: deps
+	@$(S)/base.sh
+tree: base
+	@$(S)/series.sh tree
+export:
+	@$(S)/series.sh export
+status:
+	@$(S)/series.sh status
+build: tree
+	@$(S)/build.sh
+payload: build
+	@$(S)/payload.sh
+run: payload
+	@$(S)/run.sh
+shell: payload
+	@$(S)/boot.sh $(or $(SCENARIO),nested-hvhe) shell
+check: payload
+	@$(S)/check.sh
+clean:
+	rm -rf build/kout build/run build/initramfs* build/kselftest build/tests build/results
+distclean:
+	@$(S)/series.sh status
+	rm -rf build

@@ -1,0 +1,150 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Guest-side tests, grouped. Usage: tests.sh GROUP... (boot io edu kunit
+# selftests probe). Prints TAP test lines and "# report: key: value" lines;
+# the plan line comes last.
+N=0
+arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^pkvmtest\.$1=//p" | tail -n 1; }
+ok() { N=$((N + 1)); echo "ok $N - $1${2:+ # $2}"; }
+notok() { N=$((N + 1)); echo "not ok $N - $1${2:+ # $2}"; }
+skip() { N=$((N + 1)); echo "ok $N - $1 # SKIP $2"; }
+check() { # check NAME DETAIL CMD...: ok when CMD succeeds
+	n=$1 d=$2
+	shift 2
+	if "$@" >/tmp/check.out 2>&1; then ok "$n" "$d"; else notok "$n" "$d: $(tail -n 3 /tmp/check.out | tr '\n' ' ')"; fi
+}
+report() { echo "# report: $1: $2"; }
+config_has() { zcat /proc/config.gz 2>/dev/null | grep -qx "$1"; }
+
+group_boot() {
+	expect=$(arg kvm)
+	case "$expect" in
+	hvhe) want="Protected hVHE mode initialized successfully" ;;
+	nvhe) want="Protected nVHE mode initialized successfully" ;;
+	native) want="Hyp nVHE mode initialized successfully" ;;
+	none) want="HYP mode not available" ;;
+	*) want="(unknown expectation '$expect')" ;;
+	esac
+	got=$(dmesg | sed -n 's/.*kvm \[[0-9]*\]: \(.*mode initialized successfully\|HYP mode not available\).*/\1/p' | head -n 1)
+	report kernel "$(uname -r) ($(uname -v))"
+	report kvm "${got:-KVM did not initialise}"
+	if [ "$got" = "$want" ]; then ok "boot: kvm: $want"; else notok "boot: kvm: $want" "got '${got:-nothing}'"; fi
+
+	smmu=$(ls -d /sys/bus/platform/drivers/arm-smmu-v3/*smmuv3* 2>/dev/null | head -n 1)
+	report smmu "$(dmesg | grep -m1 -o 'arm-smmu-v3 [^ ]*: ias.*' || echo none)"
+	if config_has CONFIG_ARM_SMMU_V3_PKVM=y && dmesg | grep -q 'pkvm.*smmu'; then
+		report smmu-owner "hypervisor (EL2); the host arm-smmu-v3 driver runs on the emulated SMMU"
+	elif [ -n "$smmu" ]; then
+		report smmu-owner "host kernel: arm-smmu-v3 programs the hardware directly (no pKVM SMMUv3 driver)"
+	else
+		report smmu-owner "nobody (no SMMU driver bound)"
+	fi
+	if [ -n "$smmu" ]; then ok "boot: arm-smmu-v3 bound to $(basename "$smmu")"; else notok "boot: arm-smmu-v3 bound" "no device under /sys/bus/platform/drivers/arm-smmu-v3"; fi
+
+	missing="" total=0
+	for d in /sys/bus/pci/devices/*; do
+		total=$((total + 1))
+		if [ -e "$d/iommu_group" ]; then
+			report pci-device "$(basename "$d") $(cat "$d/vendor"):$(cat "$d/device") iommu_group $(basename "$(readlink "$d/iommu_group")")"
+		else
+			missing="$missing $(basename "$d")"
+		fi
+	done
+	if [ "$total" -gt 0 ] && [ -z "$missing" ]; then ok "boot: all $total PCI devices in an IOMMU group"
+	else notok "boot: all PCI devices in an IOMMU group" "$total devices, without group:${missing:- none}"; fi
+
+}
+
+group_io() {
+	mib=${1:-4}
+	if [ ! -b /dev/vda ]; then notok "io: virtio-blk $mib MiB write/read checksum" "no /dev/vda"; return; fi
+	dd if=/dev/urandom of=/tmp/blk bs=1M count="$mib" 2>/dev/null
+	w=$(sha256sum </tmp/blk | cut -d' ' -f1)
+	dd if=/tmp/blk of=/dev/vda bs=1M conv=fsync 2>/dev/null
+	rm -f /tmp/blk
+	echo 3 >/proc/sys/vm/drop_caches
+	r=$(dd if=/dev/vda bs=1M count="$mib" 2>/dev/null | sha256sum | cut -d' ' -f1)
+	echo "# blk-sha256: $mib $w"
+	if [ "$w" = "$r" ]; then ok "io: virtio-blk $mib MiB write/read checksum"
+	else notok "io: virtio-blk $mib MiB write/read checksum" "wrote $w read $r"; fi
+}
+
+edu_load() {
+	[ -d /sys/kernel/debug/pkvm_edu ] && return 0
+	insmod /lib/modules/pkvm_edu.ko 2>/tmp/insmod.out || { cat /tmp/insmod.out; return 1; }
+	[ -d /sys/kernel/debug/pkvm_edu ]
+}
+
+group_edu() {
+	if ! edu_load; then notok "edu: driver bound" "$(cat /tmp/insmod.out 2>/dev/null)"; return; fi
+	dev=$(basename "$(readlink /sys/bus/pci/drivers/pkvm_edu/0000:* 2>/dev/null | head -n 1)")
+	if [ -e "/sys/bus/pci/devices/$dev/iommu_group" ]; then ok "edu: driver bound to $dev behind the SMMU"
+	else notok "edu: driver bound behind the SMMU" "device '$dev' has no IOMMU group"; fi
+	res=$(cat /sys/kernel/debug/pkvm_edu/roundtrip)
+	report edu-dma "$res"
+	case "$res" in pass*) ok "edu: DMA round trip through the SMMU" "$res" ;; *) notok "edu: DMA round trip through the SMMU" "$res" ;; esac
+}
+
+group_kunit() {
+	for s in arm-smmu-v3-kunit-test io-pgtable-arm-test; do
+		f=/sys/kernel/debug/kunit/$s/results
+		if [ ! -f "$f" ]; then notok "kunit: $s" "suite did not run (no $f)"; continue; fi
+		pass=$(grep -cE '^    ok ' "$f") fail=$(grep -cE '^    not ok ' "$f")
+		if grep -qE "^ok [0-9]+ $s" "$f"; then ok "kunit: $s" "$pass cases passed"
+		else notok "kunit: $s" "$fail of $((pass + fail)) cases failed: $(grep -E '^    not ok' "$f" | head -n 3 | tr '\n' ' ')"; fi
+	done
+}
+
+group_selftests() {
+	list=/selftests/kvm/curated.list
+	[ -f "$list" ] || { notok "kvm selftests" "no $list in the initramfs"; return; }
+	grep -vE '^[[:space:]]*(#|$)' "$list" >/tmp/st.list
+	while read -r t secs args; do
+		bin=/selftests/kvm/$t
+		if [ ! -x "$bin" ]; then notok "kvm selftest: $t" "not built"; continue; fi
+		start=$(date +%s)
+		# shellcheck disable=SC2086
+		timeout "$secs" "$bin" $args >/tmp/st.out 2>&1
+		rc=$?
+		d="$(( $(date +%s) - start ))s"
+		case $rc in
+		0) ok "kvm selftest: $t" "$d" ;;
+		4) skip "kvm selftest: $t" "$(grep -m1 -i skip /tmp/st.out | cut -c1-120)" ;;
+		124|143) notok "kvm selftest: $t" "timed out after ${secs}s" ;;
+		*) notok "kvm selftest: $t" "exit $rc: $(tail -n 2 /tmp/st.out | tr '\n' ' ' | cut -c1-160)" ;;
+		esac
+	done </tmp/st.list
+}
+
+group_probe() {
+	name="isolation: device DMA to hypervisor memory is blocked"
+	line=$(dmesg | grep -m1 -o 'Reserved [0-9]* MiB at 0x[0-9a-f]*')
+	if [ -z "$line" ]; then notok "$name" "no 'kvm: Reserved N MiB at 0x...' in the log"; return; fi
+	mib=$(echo "$line" | cut -d' ' -f2) base=$(echo "$line" | cut -d' ' -f5)
+	if ! edu_load; then notok "$name" "edu driver: $(cat /tmp/insmod.out)"; return; fi
+	echo "$base $(printf '%x' $((mib << 20)))" >/sys/kernel/debug/pkvm_edu/probe
+	cat /sys/kernel/debug/pkvm_edu/probe >/tmp/probe.out
+	sed 's/^/# probe: /' /tmp/probe.out
+	result=$(sed -n 's/^result: //p' /tmp/probe.out)
+	nz=$(sed -n 's/^read: .*: \([0-9]*\) non-zero bytes.*/\1/p' /tmp/probe.out)
+	wr=$(sed -n 's/^write: .*: \(.*\)$/\1/p' /tmp/probe.out)
+	case "$result" in
+	blocked) summary="BLOCKED: no byte of the $mib MiB of hypervisor memory at $base was read, canary $wr" ;;
+	leaked) summary="NOT ENFORCED: a device read $nz bytes of hypervisor memory ($mib MiB at $base), canary $wr" ;;
+	*) notok "$name" "probe failed: $(tr '\n' ' ' </tmp/probe.out)"; return ;;
+	esac
+	report isolation "$summary"
+	if config_has CONFIG_ARM_SMMU_V3_PKVM=y; then
+		if [ "$result" = blocked ]; then ok "$name" "$summary"; else notok "$name" "$summary"; fi
+	else
+		skip "$name" "CONFIG_ARM_SMMU_V3_PKVM is not set; $summary"
+	fi
+}
+
+for g in "$@"; do
+	case "$g" in
+	boot|io|edu|kunit|selftests|probe) "group_$g" ;;
+	*) notok "unknown test group '$g'" ;;
+	esac
+done
+echo "1..$N"

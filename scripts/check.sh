@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Run every test: the harness's own tests, then each scenario's boot, and
+# print one summary ending in "N passed, N failed, N skipped".
+# Env: SCENARIOS="a b" to run a subset.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+all="nested-hvhe nested-nvhe s1only s2only native noel2"
+scenarios=${SCENARIOS:-$all}
+say "check: scenarios: $scenarios"
+"$TOP/scripts/test-harness.sh"
+for s in $scenarios; do
+	"$TOP/scripts/boot.sh" "$s" || die "could not boot scenario $s"
+done
+say "check: results (full list in build/results/summary.txt)"
+python3 "$TOP/scripts/results.py" summary harness $scenarios
+rc=$?
+say "check: finished in $(elapsed)"
+exit "$rc"

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test driver for QEMU's "edu" PCI device, used as a DMA engine behind the
+ * SMMU.
+ *
+ * debugfs (/sys/kernel/debug/pkvm_edu/):
+ *   roundtrip  read: DMA a random 4 KiB buffer into the device and back out
+ *              through the DMA API, compare. Prints "pass ..." or "fail ...".
+ *   probe      write "<phys> <size>": the region to attack.
+ *              read: attach the device to an unmanaged IOMMU domain that maps
+ *              the region one-to-one (what a hostile host kernel can do with
+ *              its own SMMU driver), DMA-read it, DMA-write a canary page in
+ *              it (restoring the old contents afterwards) and report what
+ *              got through. A control read of a host page through the same
+ *              domain must work, or the result is "error".
+ */
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/io.h>
+#include <linux/iommu.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+
+#define EDU_ID			0x00
+#define EDU_DMA_SRC		0x80
+#define EDU_DMA_DST		0x88
+#define EDU_DMA_CNT		0x90
+#define EDU_DMA_CMD		0x98
+#define EDU_DMA_RUN		BIT(0)
+#define EDU_DMA_TO_RAM		BIT(1)
+#define EDU_BUF			0x40000ULL
+#define EDU_BUF_SIZE		4096
+#define EDU_TIMEOUT_MS		5000
+
+struct edu {
+	struct pci_dev *pdev;
+	void __iomem *bar;
+	struct mutex lock;	/* one DMA at a time */
+	u64 probe_addr, probe_size;
+	struct dentry *dir;
+};
+
+static struct edu *edu_dev;
+
+/* Copy @len bytes between device address @dev_addr and the device buffer. */
+static int edu_dma(struct edu *edu, u64 dev_addr, size_t len, bool to_ram)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(EDU_TIMEOUT_MS);
+
+	writeq(to_ram ? EDU_BUF : dev_addr, edu->bar + EDU_DMA_SRC);
+	writeq(to_ram ? dev_addr : EDU_BUF, edu->bar + EDU_DMA_DST);
+	writeq(len, edu->bar + EDU_DMA_CNT);
+	writeq(EDU_DMA_RUN | (to_ram ? EDU_DMA_TO_RAM : 0), edu->bar + EDU_DMA_CMD);
+	while (readq(edu->bar + EDU_DMA_CMD) & EDU_DMA_RUN) {
+		if (time_after(jiffies, deadline))
+			return -ETIMEDOUT;
+		usleep_range(1000, 2000);
+	}
+	return 0;
+}
+
+static ssize_t roundtrip_read(struct file *f, char __user *ubuf, size_t n, loff_t *pos)
+{
+	struct edu *edu = edu_dev;
+	struct device *dev = &edu->pdev->dev;
+	u8 *src, *dst;
+	dma_addr_t s, d;
+	char msg[160];
+	int ret, len;
+
+	if (*pos)
+		return 0;
+	src = kmalloc(EDU_BUF_SIZE, GFP_KERNEL);
+	dst = kzalloc(EDU_BUF_SIZE, GFP_KERNEL);
+	if (!src || !dst) {
+		len = scnprintf(msg, sizeof(msg), "fail: out of memory\n");
+		goto out;
+	}
+	get_random_bytes(src, EDU_BUF_SIZE);
+	mutex_lock(&edu->lock);
+	s = dma_map_single(dev, src, EDU_BUF_SIZE, DMA_TO_DEVICE);
+	d = dma_map_single(dev, dst, EDU_BUF_SIZE, DMA_FROM_DEVICE);
+	if (dma_mapping_error(dev, s) || dma_mapping_error(dev, d)) {
+		len = scnprintf(msg, sizeof(msg), "fail: dma_map_single\n");
+		goto unmap;
+	}
+	ret = edu_dma(edu, s, EDU_BUF_SIZE, false);
+	if (!ret)
+		ret = edu_dma(edu, d, EDU_BUF_SIZE, true);
+	dma_unmap_single(dev, d, EDU_BUF_SIZE, DMA_FROM_DEVICE);
+	dma_unmap_single(dev, s, EDU_BUF_SIZE, DMA_TO_DEVICE);
+	if (ret)
+		len = scnprintf(msg, sizeof(msg), "fail: DMA timed out\n");
+	else if (memcmp(src, dst, EDU_BUF_SIZE))
+		len = scnprintf(msg, sizeof(msg), "fail: data differs (iova %pad -> %pad)\n", &s, &d);
+	else
+		len = scnprintf(msg, sizeof(msg), "pass: %d bytes, iova %pad -> %pad\n",
+				EDU_BUF_SIZE, &s, &d);
+	goto unlock;
+unmap:
+	if (!dma_mapping_error(dev, s))
+		dma_unmap_single(dev, s, EDU_BUF_SIZE, DMA_TO_DEVICE);
+	if (!dma_mapping_error(dev, d))
+		dma_unmap_single(dev, d, EDU_BUF_SIZE, DMA_FROM_DEVICE);
+unlock:
+	mutex_unlock(&edu->lock);
+out:
+	kfree(src);
+	kfree(dst);
+	return simple_read_from_buffer(ubuf, n, pos, msg, len);
+}
+
+/* DMA-read the page at device address @iova into @out via the device buffer. */
+static int probe_read(struct edu *edu, u64 iova, u64 scratch, u8 *scratch_va, u8 *out)
+{
+	int ret;
+
+	memset(scratch_va, 0x5a, PAGE_SIZE);
+	ret = edu_dma(edu, iova, EDU_BUF_SIZE, false);
+	if (!ret)
+		ret = edu_dma(edu, scratch, EDU_BUF_SIZE, true);
+	if (!ret)
+		memcpy(out, scratch_va, EDU_BUF_SIZE);
+	return ret;
+}
+
+static int probe_write(struct edu *edu, u64 iova, u64 scratch, u8 *scratch_va, const u8 *data)
+{
+	int ret;
+
+	memcpy(scratch_va, data, EDU_BUF_SIZE);
+	ret = edu_dma(edu, scratch, EDU_BUF_SIZE, false);
+	if (!ret)
+		ret = edu_dma(edu, iova, EDU_BUF_SIZE, true);
+	return ret;
+}
+
+static size_t nonzero(const u8 *p, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += !!p[i];
+	return c;
+}
+
+static int probe_run(struct edu *edu, char *msg, size_t sz)
+{
+	struct device *dev = &edu->pdev->dev;
+	u8 *scratch_va, *ctrl_va, *buf, *orig, *canary;
+	u64 scratch, ctrl, a, leaked = 0, pages = 0, hot = 0, len = 0;
+	struct iommu_domain *dom;
+	bool written = false, restored = true;
+	int ret, prot = IOMMU_READ | IOMMU_WRITE;
+
+	if (!edu->probe_size || !PAGE_ALIGNED(edu->probe_addr) || !PAGE_ALIGNED(edu->probe_size))
+		return scnprintf(msg, sz, "error: write \"<page-aligned phys> <size>\" first\n");
+
+	scratch_va = (u8 *)get_zeroed_page(GFP_KERNEL);
+	ctrl_va = (u8 *)get_zeroed_page(GFP_KERNEL);
+	buf = kzalloc(3 * EDU_BUF_SIZE, GFP_KERNEL);
+	if (!scratch_va || !ctrl_va || !buf) {
+		len = scnprintf(msg, sz, "error: out of memory\n");
+		goto free;
+	}
+	orig = buf + EDU_BUF_SIZE;
+	canary = buf + 2 * EDU_BUF_SIZE;
+	scratch = virt_to_phys(scratch_va);
+	ctrl = virt_to_phys(ctrl_va);
+
+	dom = iommu_paging_domain_alloc(dev);
+	if (IS_ERR(dom)) {
+		len = scnprintf(msg, sz, "error: iommu_paging_domain_alloc: %ld\n", PTR_ERR(dom));
+		goto free;
+	}
+	ret = iommu_map(dom, scratch, scratch, PAGE_SIZE, prot, GFP_KERNEL) ?:
+	      iommu_map(dom, ctrl, ctrl, PAGE_SIZE, prot, GFP_KERNEL) ?:
+	      iommu_map(dom, edu->probe_addr, edu->probe_addr, edu->probe_size, prot, GFP_KERNEL);
+	if (ret) {
+		len = scnprintf(msg, sz, "error: iommu_map: %d\n", ret);
+		goto free_dom;
+	}
+	mutex_lock(&edu->lock);
+	ret = iommu_attach_device(dom, dev);
+	if (ret) {
+		len = scnprintf(msg, sz, "error: iommu_attach_device: %d\n", ret);
+		goto unlock;
+	}
+
+	/* Control: a host page must be readable through this domain. */
+	get_random_bytes(ctrl_va, PAGE_SIZE);
+	ret = probe_read(edu, ctrl, scratch, scratch_va, buf);
+	if (ret || memcmp(buf, ctrl_va, EDU_BUF_SIZE)) {
+		len = scnprintf(msg, sz, "error: control DMA of a host page through the identity domain failed (%d)\n", ret);
+		goto detach;
+	}
+	len += scnprintf(msg + len, sz - len, "control: host page read through the identity domain: ok\n");
+
+	/* Read every page of the target region. */
+	for (a = edu->probe_addr; a < edu->probe_addr + edu->probe_size; a += PAGE_SIZE) {
+		size_t c;
+
+		ret = probe_read(edu, a, scratch, scratch_va, buf);
+		if (ret)
+			break;
+		c = nonzero(buf, EDU_BUF_SIZE);
+		leaked += c;
+		hot += !!c;
+		pages++;
+		cond_resched();
+	}
+	len += scnprintf(msg + len, sz - len,
+			 "read: %llu pages at 0x%llx: %llu non-zero bytes in %llu pages%s\n",
+			 pages, edu->probe_addr, leaked, hot, ret ? " (DMA timed out)" : "");
+
+	/* Write a canary over the last page, read it back, restore. */
+	a = edu->probe_addr + edu->probe_size - PAGE_SIZE;
+	get_random_bytes(canary, EDU_BUF_SIZE);
+	ret = probe_read(edu, a, scratch, scratch_va, orig) ?:
+	      probe_write(edu, a, scratch, scratch_va, canary) ?:
+	      probe_read(edu, a, scratch, scratch_va, buf);
+	if (!ret && !memcmp(buf, canary, EDU_BUF_SIZE)) {
+		written = true;
+		restored = !probe_write(edu, a, scratch, scratch_va, orig);
+	}
+	len += scnprintf(msg + len, sz - len, "write: canary page at 0x%llx: %s%s\n", a,
+			 ret ? "DMA timed out" : written ? "written" : "not written",
+			 restored ? "" : " (restore failed)");
+	len += scnprintf(msg + len, sz - len, "result: %s\n",
+			 leaked || written ? "leaked" : "blocked");
+detach:
+	iommu_detach_device(dom, dev);
+unlock:
+	mutex_unlock(&edu->lock);
+free_dom:
+	iommu_domain_free(dom);
+free:
+	free_page((unsigned long)scratch_va);
+	free_page((unsigned long)ctrl_va);
+	kfree(buf);
+	return len;
+}
+
+static ssize_t probe_read_file(struct file *f, char __user *ubuf, size_t n, loff_t *pos)
+{
+	char *msg;
+	ssize_t ret;
+	int len;
+
+	if (*pos)
+		return 0;
+	msg = kzalloc(1024, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	len = probe_run(edu_dev, msg, 1024);
+	ret = simple_read_from_buffer(ubuf, n, pos, msg, len);
+	kfree(msg);
+	return ret;
+}
+
+static ssize_t probe_write_file(struct file *f, const char __user *ubuf, size_t n, loff_t *pos)
+{
+	char buf[64];
+	u64 addr, size;
+
+	if (n >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, n))
+		return -EFAULT;
+	buf[n] = '\0';
+	if (sscanf(buf, "%llx %llx", &addr, &size) != 2 || !size || addr + size < addr)
+		return -EINVAL;
+	edu_dev->probe_addr = addr;
+	edu_dev->probe_size = size;
+	return n;
+}
+
+static const struct file_operations roundtrip_fops = {
+	.owner = THIS_MODULE,
+	.read = roundtrip_read,
+};
+
+static const struct file_operations probe_fops = {
+	.owner = THIS_MODULE,
+	.read = probe_read_file,
+	.write = probe_write_file,
+};
+
+static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct edu *edu;
+	int ret;
+
+	if (edu_dev)
+		return -EBUSY;
+	edu = devm_kzalloc(&pdev->dev, sizeof(*edu), GFP_KERNEL);
+	if (!edu)
+		return -ENOMEM;
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+	edu->bar = pcim_iomap_region(pdev, 0, "pkvm_edu");
+	if (IS_ERR(edu->bar))
+		return PTR_ERR(edu->bar);
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
+	pci_set_master(pdev);
+	mutex_init(&edu->lock);
+	edu->pdev = pdev;
+	edu->dir = debugfs_create_dir("pkvm_edu", NULL);
+	debugfs_create_file("roundtrip", 0400, edu->dir, NULL, &roundtrip_fops);
+	debugfs_create_file("probe", 0600, edu->dir, NULL, &probe_fops);
+	edu_dev = edu;
+	dev_info(&pdev->dev, "edu id 0x%08x, iommu group %d\n", readl(edu->bar + EDU_ID),
+		 pdev->dev.iommu_group ? iommu_group_id(pdev->dev.iommu_group) : -1);
+	return 0;
+}
+
+static void edu_remove(struct pci_dev *pdev)
+{
+	debugfs_remove_recursive(edu_dev->dir);
+	edu_dev = NULL;
+}
+
+static const struct pci_device_id edu_ids[] = {
+	{ PCI_DEVICE(0x1234, 0x11e8) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, edu_ids);
+
+static struct pci_driver edu_driver = {
+	.name = "pkvm_edu",
+	.id_table = edu_ids,
+	.probe = edu_probe,
+	.remove = edu_remove,
+};
+module_pci_driver(edu_driver);
+
+MODULE_DESCRIPTION("QEMU edu DMA engine for pKVM SMMUv3 tests");
+MODULE_LICENSE("GPL");
