@@ -31,7 +31,7 @@ group_boot() {
 	if [ "$got" = "$want" ]; then ok "boot: kvm: $want"; else notok "boot: kvm: $want" "got '${got:-nothing}'"; fi
 
 	smmu=$(ls -d /sys/bus/platform/drivers/arm-smmu-v3/*smmuv3* 2>/dev/null | head -n 1)
-	report smmu "$(dmesg | grep -m1 -o 'arm-smmu-v3 [^ ]*: ias.*' || echo none)"
+	report smmu "$(dmesg | grep -m1 -o 'arm-smmu-v3 [^ ]*: .*features.*' || echo none)"
 	if config_has CONFIG_ARM_SMMU_V3_PKVM=y && dmesg | grep -q 'pkvm.*smmu'; then
 		report smmu-owner "hypervisor (EL2); the host arm-smmu-v3 driver runs on the emulated SMMU"
 	elif [ -n "$smmu" ]; then
@@ -126,11 +126,18 @@ group_probe() {
 	cat /sys/kernel/debug/pkvm_edu/probe >/tmp/probe.out
 	sed 's/^/# probe: /' /tmp/probe.out
 	result=$(sed -n 's/^result: //p' /tmp/probe.out)
+	pages=$(sed -n 's/^read: \([0-9]*\) of .*/\1/p' /tmp/probe.out)
 	nz=$(sed -n 's/^read: .*: \([0-9]*\) non-zero bytes.*/\1/p' /tmp/probe.out)
-	wr=$(sed -n 's/^write: .*: \(.*\)$/\1/p' /tmp/probe.out)
+	region="the $mib MiB at $base"
 	case "$result" in
-	blocked) summary="BLOCKED: no byte of the $mib MiB of hypervisor memory at $base was read, canary $wr" ;;
-	leaked) summary="NOT ENFORCED: a device read $nz bytes of hypervisor memory ($mib MiB at $base), canary $wr" ;;
+	blocked) summary="BLOCKED: $pages pages of $region read as zeros, canary page not written" ;;
+	leaked)
+		if grep -q '^write: .*: written' /tmp/probe.out; then
+			# The canary read back proves that device reads got through.
+			summary="NOT ENFORCED: a device read $(( (pages + 1) * 4096 )) bytes of hypervisor memory ($pages sampled pages of $region, $nz bytes non-zero, and its own canary) and wrote a canary page there"
+		else
+			summary="NOT ENFORCED: a device read $nz non-zero bytes of hypervisor memory ($pages sampled pages of $region); the canary write was blocked"
+		fi ;;
 	*) notok "$name" "probe failed: $(tr '\n' ' ' </tmp/probe.out)"; return ;;
 	esac
 	report isolation "$summary"

@@ -37,7 +37,7 @@ qemu=(qemu-system-aarch64 -M "$MACHINE" -cpu max -smp 2 -m "${MEM:-1G}"
 	-kernel "$image" -initrd "$initrd" -append "$append" -no-reboot
 	-drive "file=$run/disk.img,if=none,format=raw,id=d0"
 	-device virtio-blk-pci,drive=d0,iommu_platform=on,disable-legacy=on
-	-device edu,dma_mask=0xffffffffffffffff)
+	-device edu,dma_mask=0xffffffffffffffff -nic none)
 # shellcheck disable=SC2206
 qemu+=($QEMU_EXTRA)
 printf '%q ' "${qemu[@]}" >"$run/qemu-cmdline"
