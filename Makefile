@@ -5,9 +5,12 @@
 #   make check    build, then run every test; ends with "N passed, N failed, N skipped"
 #   make shell    interactive shell in a scenario (SCENARIO=name, default nested-hvhe)
 #   make tree / export / status   the series workflow (README, HACKING)
+#   make fresh-check   .ci/run from a fresh clone in a clean bookworm root
 
 S := scripts
-.PHONY: all deps base tree export status build payload run shell check clean distclean
+# One clock for every step of a make run, so progress lines show total time.
+export PKVM_T0 := $(shell date +%s)
+.PHONY: all deps base tree export status build payload run shell check fresh-check clean distclean
 
 all: run
 
@@ -31,8 +34,12 @@ shell: payload
 	@$(S)/boot.sh $(or $(SCENARIO),nested-hvhe) shell
 check: payload
 	@$(S)/check.sh
+fresh-check:
+	@$(S)/fresh-check.sh
 clean:
 	rm -rf build/kout build/run build/initramfs* build/kselftest build/tests build/results
-distclean:
+distfresh-check:
+	@$(S)/fresh-check.sh
+clean:
 	@$(S)/series.sh status
 	rm -rf build

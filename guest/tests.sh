@@ -86,12 +86,21 @@ group_edu() {
 }
 
 group_kunit() {
+	# A suite passes only if it ran a non-empty plan of cases and every
+	# case is "ok" (at the case indentation: 4 spaces, KUNIT_SUBTEST_INDENT).
 	for s in arm-smmu-v3-kunit-test io-pgtable-arm-test; do
 		f=/sys/kernel/debug/kunit/$s/results
-		if [ ! -f "$f" ]; then notok "kunit: $s" "suite did not run (no $f)"; continue; fi
-		pass=$(grep -cE '^    ok ' "$f") fail=$(grep -cE '^    not ok ' "$f")
-		if grep -qE "^ok [0-9]+ $s" "$f"; then ok "kunit: $s" "$pass cases passed"
-		else notok "kunit: $s" "$fail of $((pass + fail)) cases failed: $(grep -E '^    not ok' "$f" | head -n 3 | tr '\n' ' ')"; fi
+		if [ ! -f "$f" ]; then notok "kunit: $s" "suite not built (no $f)"; continue; fi
+		plan=$(sed -n 's/^    1\.\.\([0-9]*\)$/\1/p' "$f" | head -n 1)
+		pass=$(grep -cE '^    ok [0-9]+ [^#]*$' "$f")
+		skipped=$(grep -cE '^    ok [0-9]+ .*# SKIP' "$f")
+		fail=$(grep -cE '^    not ok [0-9]+ ' "$f")
+		if [ "${plan:-0}" -gt 0 ] && [ "$fail" -eq 0 ] && [ $((pass + skipped)) -eq "$plan" ] &&
+		   grep -qE "^ok [0-9]+ $s" "$f"; then
+			ok "kunit: $s" "$pass of $plan cases passed, $skipped skipped"
+		else
+			notok "kunit: $s" "plan ${plan:-none}: $pass passed, $skipped skipped, $fail failed: $(grep -E '^    not ok' "$f" | head -n 3 | tr '\n' ' ')"
+		fi
 	done
 }
 

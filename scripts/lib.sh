@@ -12,7 +12,7 @@ CROSS=aarch64-linux-gnu-
 JOBS=${JOBS:-$(( $(nproc) + 1 ))}
 mkdir -p "$LOGS" "$CACHE"
 
-_t0=$(date +%s)
+_t0=${PKVM_T0:-$(date +%s)}
 elapsed() { local s=$(( $(date +%s) - _t0 )); printf '%d:%02d' $((s / 60)) $((s % 60)); }
 say() { printf '[%s] %s\n' "$(elapsed)" "$*" >&2; }
 die() { printf '[%s] ERROR: %s\n' "$(elapsed)" "$*" >&2; exit 1; }

@@ -78,10 +78,18 @@ apply_series() {
 	say "tree: base + $n patches applied ($(g rev-parse --short HEAD))"
 }
 
+# Build output that tools/ writes into the source tree even with OUTPUT=
+# (the KVM selftests' generated sysreg headers) is not work.
+exclude_generated() {
+	grep -qsx '/tools/arch/arm64/include/generated/' "$TREE/.git/info/exclude" ||
+		echo '/tools/arch/arm64/include/generated/' >>"$TREE/.git/info/exclude"
+}
+
 cmd_tree() {
 	local left
 	: >"$LOGS/tree-am.log"
 	if [ -d "$TREE/.git" ]; then
+		exclude_generated
 		left=$(unexported)
 		if [ -n "$left" ] && [ "${FORCE:-0}" != 1 ]; then
 			printf 'ERROR: %s holds work that is not in patches/:\n%s\n' "$TREE" "$left" >&2
@@ -106,6 +114,7 @@ cmd_tree() {
 		g config user.name "$IDENT_NAME"
 		g config user.email "$IDENT_EMAIL"
 		g config core.abbrev 12
+		exclude_generated
 	fi
 	apply_series
 }
@@ -157,6 +166,7 @@ write_cover() {
 cmd_status() {
 	local left t f
 	[ -d "$TREE/.git" ] || { echo "status: no tree at $TREE (make tree)"; return 0; }
+	exclude_generated
 	left=$(unexported)
 	t=$(tree_ids | wc -w)
 	f=$(series_files | wc -l)
