@@ -38,8 +38,6 @@ fresh-check:
 	@$(S)/fresh-check.sh
 clean:
 	rm -rf build/kout build/run build/initramfs* build/kselftest build/tests build/results
-distfresh-check:
-	@$(S)/fresh-check.sh
-clean:
+distclean:
 	@$(S)/series.sh status
 	rm -rf build
