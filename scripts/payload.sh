@@ -9,7 +9,7 @@ export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache} CCACHE_BASEDIR=$TOP/build CCACHE_
 KMAKE=(make -C "$TREE" O="$KOUT" ARCH=arm64 CROSS_COMPILE="$CROSS" CC="ccache ${CROSS}gcc" LOCALVERSION= -j"$JOBS")
 KST=$BUILD/kselftest/kvm
 ROOT=$BUILD/initramfs/root
-LIST=$TOP/guest/kvm-selftests.list
+LIST=${KST_LIST:-$TOP/guest/kvm-selftests.list}
 [ -f "$KOUT/arch/arm64/boot/Image" ] || die "no kernel built (make build)"
 
 # Test modules.
