@@ -147,8 +147,17 @@ def report(name):
     print("  KVM:        %s" % first("kvm"))
     print("  SMMU:       %s" % first("smmu"))
     print("  SMMU owner: %s" % first("smmu-owner"))
+    status = {r[1]: r[0] for r in results}
+    blk = next((st for n, st in status.items() if n.startswith("io: virtio-blk")), None)
+    edu = status.get("edu: DMA round trip through the SMMU")
+    dma = lambda st: {"pass": "DMA works", "fail": "DMA FAILED", None: "DMA not tested"}[st]
+    known = {"0x1b36:0x0008": ("PCIe host bridge", "no DMA"),
+             "0x1af4:0x1042": ("virtio-blk", dma(blk)),
+             "0x1234:0x11e8": ("edu DMA engine", dma(edu))}
     for d in rep.get("pci-device", ["(none)"]):
-        print("  device:     %s" % d)
+        f = d.split()
+        what = known.get(f[1], ("", "")) if len(f) > 1 else ("", "")
+        print("  device:     %s%s" % (d, " -- %s, %s" % what if what[0] else ""))
     print("  edu DMA:    %s" % first("edu-dma"))
     print("  virtio-blk: %s" % next((("ok: " if r[0] == "pass" else "FAILED: ") + r[1] for r in results if r[1].startswith("io: virtio-blk")), "(not run)"))
     print("  isolation:  %s" % first("isolation", "(probe not run in this scenario)"))
