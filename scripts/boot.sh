@@ -18,7 +18,9 @@ DESC= MACHINE= QEMU_EXTRA= CMDLINE= KVM= PLAN= PROTECTED=0
 plan=${plan_env:-$PLAN}
 [ "$mode" = shell ] && plan=shell
 timeout=${TIMEOUT:-900}
+# Shell boots get their own disk, so they never clobber a test run's.
 run=$BUILD/run/$name
+[ "$mode" = test ] || run=$BUILD/run/$name-$mode
 mkdir -p "$run"
 image=$KOUT/arch/arm64/boot/Image
 initrd=$BUILD/initramfs.cpio.gz
