@@ -50,6 +50,11 @@ for t in $progs; do
 	cp "$KST/$t" "$ROOT/selftests/kvm/$t"
 done
 cp "$LIST" "$ROOT/selftests/kvm/curated.list"
+# Where the hypervisor keeps its copy of the memblock list (hyp .bss): the
+# isolation probe reads it by DMA and compares with the first RAM base.
+sym=$(awk '$3 == "__kvm_nvhe_hyp_memory" { print $1 }' "$KOUT/System.map")
+[ -n "$sym" ] || die "__kvm_nvhe_hyp_memory not in $KOUT/System.map (is KVM built?)"
+echo "hyp_memory 0x$sym" >"$ROOT/hyp-symbols"
 mknod -m 600 "$ROOT/dev/console" c 5 1 2>/dev/null || true
 (cd "$ROOT" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1 >"$BUILD/initramfs.cpio.gz.tmp")
 mv "$BUILD/initramfs.cpio.gz.tmp" "$BUILD/initramfs.cpio.gz"

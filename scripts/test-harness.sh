@@ -38,7 +38,7 @@ t "tree refuses to overwrite an unexported commit" \
 	bash -c "! '$series' tree && git -C '$TREE' log -1 --format=%s | grep -q 'harness test change'"
 printf 'Harness test cover\n\nBody of the cover letter.\n' >"$PATCHES/cover-letter.txt"
 t "export writes the patch and the cover letter" \
-	bash -c "'$series' export && ls '$PATCHES'/0001-*.patch && grep -q 'Subject: \[PATCH 0/1\] Harness test cover' '$PATCHES/0000-cover-letter.patch'"
+	bash -c "'$series' export && ls '$PATCHES'/0001-*.patch && grep -q 'Subject: \[PATCH 0/1\] Harness test cover' '$PATCHES/0000-cover-letter.patch' && grep -qx 'Body of the cover letter.' '$PATCHES/0000-cover-letter.patch' && ! grep -q 'BLURB HERE' '$PATCHES/0000-cover-letter.patch'"
 t "status: in sync after export" bash -c "'$series' status | grep -q 'in sync'"
 sum() { (cd "$PATCHES" && sha256sum -- * | sha256sum); }
 before=$(sum)

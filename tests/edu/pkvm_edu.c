@@ -9,10 +9,15 @@
  *   probe      write "<phys> <size>": the region to attack.
  *              read: attach the device to an unmanaged IOMMU domain that maps
  *              the region one-to-one (what a hostile host kernel can do with
- *              its own SMMU driver), DMA-read 32 of its pages, DMA-write
- *              a canary page in it (restoring the old contents afterwards)
- *              and report what got through. A control read of a host page through the same
- *              domain must work, or the result is "error".
+ *              its own SMMU driver), DMA-read 32 of its pages, DMA-write a
+ *              canary page in it (restoring the old contents afterwards) and
+ *              report what got through.
+ *   peek       write "<kernel image va> <expected u64>": read only; DMA-read
+ *              the page holding that u64 through such a domain and report
+ *              whether the expected value came back (proof that a read got
+ *              through, which zeros are not).
+ *   Both first DMA-read a host page through the same domain as a control:
+ *   if that fails, they report "error", never "blocked".
  */
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -23,6 +28,8 @@
 #include <linux/pci.h>
 #include <linux/random.h>
 #include <linux/slab.h>
+#include <linux/unaligned.h>
+#include <asm/memory.h>
 
 #define EDU_ID			0x00
 #define EDU_DMA_SRC		0x80
@@ -41,6 +48,7 @@ struct edu {
 	void __iomem *bar;
 	struct mutex lock;	/* one DMA at a time */
 	u64 probe_addr, probe_size;
+	u64 peek_va, peek_expect;
 	struct dentry *dir;
 };
 
@@ -96,7 +104,8 @@ static ssize_t roundtrip_read(struct file *f, char __user *ubuf, size_t n, loff_
 	if (ret)
 		len = scnprintf(msg, sizeof(msg), "fail: DMA timed out\n");
 	else if (memcmp(src, dst, EDU_BUF_SIZE))
-		len = scnprintf(msg, sizeof(msg), "fail: data differs (iova %pad -> %pad)\n", &s, &d);
+		len = scnprintf(msg, sizeof(msg), "fail: data differs (iova %pad -> %pad)\n",
+				&s, &d);
 	else
 		len = scnprintf(msg, sizeof(msg), "pass: %d bytes, iova %pad -> %pad\n",
 				EDU_BUF_SIZE, &s, &d);
@@ -114,29 +123,107 @@ out:
 	return simple_read_from_buffer(ubuf, n, pos, msg, len);
 }
 
+/*
+ * An attack session: the device attached to an unmanaged IOMMU domain that
+ * maps a scratch page, a control page and the target range one-to-one, as
+ * a host kernel may do with its own SMMU driver. A control read of a host
+ * page through the domain must work, or the session is refused: a probe
+ * whose DMA does not work at all would report every target as blocked.
+ */
+struct attack {
+	struct edu *edu;
+	struct iommu_domain *dom;
+	u8 *scratch_va, *ctrl_va;
+	u64 scratch, ctrl;
+};
+
 /* DMA-read the page at device address @iova into @out via the device buffer. */
-static int probe_read(struct edu *edu, u64 iova, u64 scratch, u8 *scratch_va, u8 *out)
+static int attack_read(struct attack *at, u64 iova, u8 *out)
 {
 	int ret;
 
-	memset(scratch_va, 0x5a, PAGE_SIZE);
-	ret = edu_dma(edu, iova, EDU_BUF_SIZE, false);
+	memset(at->scratch_va, 0x5a, PAGE_SIZE);
+	ret = edu_dma(at->edu, iova, EDU_BUF_SIZE, false);
 	if (!ret)
-		ret = edu_dma(edu, scratch, EDU_BUF_SIZE, true);
+		ret = edu_dma(at->edu, at->scratch, EDU_BUF_SIZE, true);
 	if (!ret)
-		memcpy(out, scratch_va, EDU_BUF_SIZE);
+		memcpy(out, at->scratch_va, EDU_BUF_SIZE);
 	return ret;
 }
 
-static int probe_write(struct edu *edu, u64 iova, u64 scratch, u8 *scratch_va, const u8 *data)
+static int attack_write(struct attack *at, u64 iova, const u8 *data)
 {
 	int ret;
 
-	memcpy(scratch_va, data, EDU_BUF_SIZE);
-	ret = edu_dma(edu, scratch, EDU_BUF_SIZE, false);
+	memcpy(at->scratch_va, data, EDU_BUF_SIZE);
+	ret = edu_dma(at->edu, at->scratch, EDU_BUF_SIZE, false);
 	if (!ret)
-		ret = edu_dma(edu, iova, EDU_BUF_SIZE, true);
+		ret = edu_dma(at->edu, iova, EDU_BUF_SIZE, true);
 	return ret;
+}
+
+static void attack_end(struct attack *at)
+{
+	struct device *dev = &at->edu->pdev->dev;
+
+	if (at->dom) {
+		if (iommu_get_domain_for_dev(dev) == at->dom)
+			iommu_detach_device(at->dom, dev);
+		iommu_domain_free(at->dom);
+	}
+	mutex_unlock(&at->edu->lock);
+	free_page((unsigned long)at->scratch_va);
+	free_page((unsigned long)at->ctrl_va);
+}
+
+/* Returns the length of an error message in @msg, or 0 when ready. */
+static int attack_begin(struct attack *at, struct edu *edu, u64 addr, u64 size,
+			char *msg, size_t sz)
+{
+	struct device *dev = &edu->pdev->dev;
+	int ret, prot = IOMMU_READ | IOMMU_WRITE;
+	u8 *buf;
+
+	memset(at, 0, sizeof(*at));
+	at->edu = edu;
+	mutex_lock(&edu->lock);
+	at->scratch_va = (u8 *)get_zeroed_page(GFP_KERNEL);
+	at->ctrl_va = (u8 *)get_zeroed_page(GFP_KERNEL);
+	if (!at->scratch_va || !at->ctrl_va) {
+		attack_end(at);
+		return scnprintf(msg, sz, "error: out of memory\n");
+	}
+	at->scratch = virt_to_phys(at->scratch_va);
+	at->ctrl = virt_to_phys(at->ctrl_va);
+	at->dom = iommu_paging_domain_alloc(dev);
+	if (IS_ERR(at->dom)) {
+		ret = PTR_ERR(at->dom);
+		at->dom = NULL;
+		attack_end(at);
+		return scnprintf(msg, sz, "error: iommu_paging_domain_alloc: %d\n", ret);
+	}
+	ret = iommu_map(at->dom, at->scratch, at->scratch, PAGE_SIZE, prot, GFP_KERNEL) ?:
+	      iommu_map(at->dom, at->ctrl, at->ctrl, PAGE_SIZE, prot, GFP_KERNEL) ?:
+	      iommu_map(at->dom, addr, addr, size, prot, GFP_KERNEL) ?:
+	      iommu_attach_device(at->dom, dev);
+	if (ret) {
+		attack_end(at);
+		return scnprintf(msg, sz, "error: identity domain setup: %d\n", ret);
+	}
+
+	/* Control: a host page must be readable through this domain. */
+	buf = kmalloc(EDU_BUF_SIZE, GFP_KERNEL);
+	get_random_bytes(at->ctrl_va, PAGE_SIZE);
+	ret = buf ? attack_read(at, at->ctrl, buf) : -ENOMEM;
+	if (ret || memcmp(buf, at->ctrl_va, EDU_BUF_SIZE)) {
+		kfree(buf);
+		attack_end(at);
+		return scnprintf(msg, sz,
+				 "error: control DMA of a host page through the identity domain failed (%d)\n",
+				 ret);
+	}
+	kfree(buf);
+	return 0;
 }
 
 static size_t nonzero(const u8 *p, size_t n)
@@ -150,68 +237,37 @@ static size_t nonzero(const u8 *p, size_t n)
 
 static int probe_run(struct edu *edu, char *msg, size_t sz)
 {
-	struct device *dev = &edu->pdev->dev;
-	u8 *scratch_va, *ctrl_va, *buf, *orig, *canary;
-	u64 scratch, ctrl, a, i, npages, leaked = 0, pages = 0, hot = 0, len = 0;
-	struct iommu_domain *dom;
+	u64 a, i, npages, nsample, leaked = 0, pages = 0, hot = 0;
 	bool written = false, restored = true;
-	int ret, prot = IOMMU_READ | IOMMU_WRITE;
+	u8 *buf, *orig, *canary;
+	struct attack at;
+	int ret = 0, len;
 
 	if (!edu->probe_size || !PAGE_ALIGNED(edu->probe_addr) || !PAGE_ALIGNED(edu->probe_size))
 		return scnprintf(msg, sz, "error: write \"<page-aligned phys> <size>\" first\n");
-
-	scratch_va = (u8 *)get_zeroed_page(GFP_KERNEL);
-	ctrl_va = (u8 *)get_zeroed_page(GFP_KERNEL);
 	buf = kzalloc(3 * EDU_BUF_SIZE, GFP_KERNEL);
-	if (!scratch_va || !ctrl_va || !buf) {
-		len = scnprintf(msg, sz, "error: out of memory\n");
-		goto free;
-	}
+	if (!buf)
+		return scnprintf(msg, sz, "error: out of memory\n");
 	orig = buf + EDU_BUF_SIZE;
 	canary = buf + 2 * EDU_BUF_SIZE;
-	scratch = virt_to_phys(scratch_va);
-	ctrl = virt_to_phys(ctrl_va);
-
-	dom = iommu_paging_domain_alloc(dev);
-	if (IS_ERR(dom)) {
-		len = scnprintf(msg, sz, "error: iommu_paging_domain_alloc: %ld\n", PTR_ERR(dom));
-		goto free;
-	}
-	ret = iommu_map(dom, scratch, scratch, PAGE_SIZE, prot, GFP_KERNEL) ?:
-	      iommu_map(dom, ctrl, ctrl, PAGE_SIZE, prot, GFP_KERNEL) ?:
-	      iommu_map(dom, edu->probe_addr, edu->probe_addr, edu->probe_size, prot, GFP_KERNEL);
-	if (ret) {
-		len = scnprintf(msg, sz, "error: iommu_map: %d\n", ret);
-		goto free_dom;
-	}
-	mutex_lock(&edu->lock);
-	ret = iommu_attach_device(dom, dev);
-	if (ret) {
-		len = scnprintf(msg, sz, "error: iommu_attach_device: %d\n", ret);
-		goto unlock;
-	}
-
-	/* Control: a host page must be readable through this domain. */
-	get_random_bytes(ctrl_va, PAGE_SIZE);
-	ret = probe_read(edu, ctrl, scratch, scratch_va, buf);
-	if (ret || memcmp(buf, ctrl_va, EDU_BUF_SIZE)) {
-		len = scnprintf(msg, sz, "error: control DMA of a host page through the identity domain failed (%d)\n", ret);
-		goto detach;
-	}
-	len += scnprintf(msg + len, sz - len, "control: host page read through the identity domain: ok\n");
+	len = attack_begin(&at, edu, edu->probe_addr, edu->probe_size, msg, sz);
+	if (len)
+		goto out;
+	len = scnprintf(msg, sz, "control: host page read through the identity domain: ok\n");
 
 	/*
 	 * Each edu DMA takes 100 ms of virtual time: read a sample of pages
 	 * spread evenly over the region, first and last included.
 	 */
 	npages = edu->probe_size >> PAGE_SHIFT;
-	for (i = 0; i < min_t(u64, npages, PROBE_PAGES); i++) {
+	nsample = min_t(u64, npages, PROBE_PAGES);
+	for (i = 0; i < nsample; i++) {
 		size_t c;
 
 		a = edu->probe_addr;
-		if (npages > 1)
-			a += (div64_u64(i * (npages - 1), min_t(u64, npages, PROBE_PAGES) - 1)) << PAGE_SHIFT;
-		ret = probe_read(edu, a, scratch, scratch_va, buf);
+		if (nsample > 1)
+			a += div64_u64(i * (npages - 1), nsample - 1) << PAGE_SHIFT;
+		ret = attack_read(&at, a, buf);
 		if (ret)
 			break;
 		c = nonzero(buf, EDU_BUF_SIZE);
@@ -221,37 +277,79 @@ static int probe_run(struct edu *edu, char *msg, size_t sz)
 	}
 	len += scnprintf(msg + len, sz - len,
 			 "read: %llu of %llu pages at 0x%llx: %llu non-zero bytes in %llu pages%s\n",
-			 pages, npages, edu->probe_addr, leaked, hot, ret ? " (DMA timed out)" : "");
+			 pages, npages, edu->probe_addr, leaked, hot,
+			 ret ? " (DMA timed out)" : "");
 
 	/* Write a canary over the last page, read it back, restore. */
 	a = edu->probe_addr + edu->probe_size - PAGE_SIZE;
 	get_random_bytes(canary, EDU_BUF_SIZE);
-	ret = probe_read(edu, a, scratch, scratch_va, orig) ?:
-	      probe_write(edu, a, scratch, scratch_va, canary) ?:
-	      probe_read(edu, a, scratch, scratch_va, buf);
+	ret = attack_read(&at, a, orig) ?:
+	      attack_write(&at, a, canary) ?:
+	      attack_read(&at, a, buf);
 	if (!ret && !memcmp(buf, canary, EDU_BUF_SIZE)) {
 		written = true;
-		restored = !probe_write(edu, a, scratch, scratch_va, orig);
+		restored = !attack_write(&at, a, orig);
 	}
 	len += scnprintf(msg + len, sz - len, "write: canary page at 0x%llx: %s%s\n", a,
 			 ret ? "DMA timed out" : written ? "written" : "not written",
 			 restored ? "" : " (restore failed)");
 	len += scnprintf(msg + len, sz - len, "result: %s\n",
 			 leaked || written ? "leaked" : "blocked");
-detach:
-	iommu_detach_device(dom, dev);
-unlock:
-	mutex_unlock(&edu->lock);
-free_dom:
-	iommu_domain_free(dom);
-free:
-	free_page((unsigned long)scratch_va);
-	free_page((unsigned long)ctrl_va);
+	attack_end(&at);
+out:
 	kfree(buf);
 	return len;
 }
 
-static ssize_t probe_read_file(struct file *f, char __user *ubuf, size_t n, loff_t *pos)
+/*
+ * Read-only peek at one u64 of the kernel image whose value the caller
+ * knows (e.g. the hypervisor's copy of the first memblock base): reading
+ * exactly that value proves the read got through, unlike zeros, which a
+ * blocked read and zeroed memory both give. Never writes.
+ */
+static int peek_run(struct edu *edu, char *msg, size_t sz)
+{
+	u64 pa, page, val;
+	struct attack at;
+	size_t nz;
+	u8 *buf;
+	int ret, len;
+
+	if (!edu->peek_va)
+		return scnprintf(msg, sz,
+				 "error: write \"<kernel image va> <expected u64>\" first\n");
+	pa = __kimg_to_phys(edu->peek_va);
+	page = pa & PAGE_MASK;
+	if ((pa & ~PAGE_MASK) > PAGE_SIZE - sizeof(u64) || !IS_ALIGNED(pa, sizeof(u64)))
+		return scnprintf(msg, sz, "error: va 0x%llx: unaligned or crosses a page\n",
+				 edu->peek_va);
+	buf = kzalloc(EDU_BUF_SIZE, GFP_KERNEL);
+	if (!buf)
+		return scnprintf(msg, sz, "error: out of memory\n");
+	len = attack_begin(&at, edu, page, PAGE_SIZE, msg, sz);
+	if (len)
+		goto out;
+	len = scnprintf(msg, sz, "control: host page read through the identity domain: ok\n");
+	ret = attack_read(&at, page, buf);
+	attack_end(&at);
+	if (ret) {
+		len += scnprintf(msg + len, sz - len, "error: DMA timed out\n");
+		goto out;
+	}
+	val = get_unaligned((u64 *)(buf + (pa & ~PAGE_MASK)));
+	nz = nonzero(buf, EDU_BUF_SIZE);
+	len += scnprintf(msg + len, sz - len,
+			 "peek: 0x%llx (va 0x%llx): read 0x%llx, expected 0x%llx; %zu non-zero bytes in its page\n",
+			 pa, edu->peek_va, val, edu->peek_expect, nz);
+	len += scnprintf(msg + len, sz - len, "result: %s\n",
+			 val == edu->peek_expect ? "leaked" : "blocked");
+out:
+	kfree(buf);
+	return len;
+}
+
+static ssize_t run_read(struct file *f, char __user *ubuf, size_t n, loff_t *pos,
+			int (*run)(struct edu *, char *, size_t))
 {
 	char *msg;
 	ssize_t ret;
@@ -262,26 +360,58 @@ static ssize_t probe_read_file(struct file *f, char __user *ubuf, size_t n, loff
 	msg = kzalloc(1024, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	len = probe_run(edu_dev, msg, 1024);
+	len = run(edu_dev, msg, 1024);
 	ret = simple_read_from_buffer(ubuf, n, pos, msg, len);
 	kfree(msg);
 	return ret;
 }
 
-static ssize_t probe_write_file(struct file *f, const char __user *ubuf, size_t n, loff_t *pos)
+static ssize_t probe_read_file(struct file *f, char __user *ubuf, size_t n, loff_t *pos)
+{
+	return run_read(f, ubuf, n, pos, probe_run);
+}
+
+static ssize_t peek_read_file(struct file *f, char __user *ubuf, size_t n, loff_t *pos)
+{
+	return run_read(f, ubuf, n, pos, peek_run);
+}
+
+/* Parse "<hex> <hex>" from user space. */
+static int parse_pair(const char __user *ubuf, size_t n, u64 *a, u64 *b)
 {
 	char buf[64];
-	u64 addr, size;
 
 	if (n >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, n))
 		return -EFAULT;
 	buf[n] = '\0';
-	if (sscanf(buf, "%llx %llx", &addr, &size) != 2 || !size || addr + size < addr)
+	return sscanf(buf, "%llx %llx", a, b) == 2 ? 0 : -EINVAL;
+}
+
+static ssize_t probe_write_file(struct file *f, const char __user *ubuf, size_t n, loff_t *pos)
+{
+	u64 addr, size;
+	int ret = parse_pair(ubuf, n, &addr, &size);
+
+	if (ret)
+		return ret;
+	if (!size || addr + size < addr)
 		return -EINVAL;
 	edu_dev->probe_addr = addr;
 	edu_dev->probe_size = size;
+	return n;
+}
+
+static ssize_t peek_write_file(struct file *f, const char __user *ubuf, size_t n, loff_t *pos)
+{
+	u64 va, expect;
+	int ret = parse_pair(ubuf, n, &va, &expect);
+
+	if (ret)
+		return ret;
+	edu_dev->peek_va = va;
+	edu_dev->peek_expect = expect;
 	return n;
 }
 
@@ -294,6 +424,12 @@ static const struct file_operations probe_fops = {
 	.owner = THIS_MODULE,
 	.read = probe_read_file,
 	.write = probe_write_file,
+};
+
+static const struct file_operations peek_fops = {
+	.owner = THIS_MODULE,
+	.read = peek_read_file,
+	.write = peek_write_file,
 };
 
 static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -321,6 +457,7 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	edu->dir = debugfs_create_dir("pkvm_edu", NULL);
 	debugfs_create_file("roundtrip", 0400, edu->dir, NULL, &roundtrip_fops);
 	debugfs_create_file("probe", 0600, edu->dir, NULL, &probe_fops);
+	debugfs_create_file("peek", 0600, edu->dir, NULL, &peek_fops);
 	edu_dev = edu;
 	dev_info(&pdev->dev, "edu id 0x%08x, iommu group %d\n", readl(edu->bar + EDU_ID),
 		 pdev->dev.iommu_group ? iommu_group_id(pdev->dev.iommu_group) : -1);
