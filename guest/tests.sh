@@ -110,6 +110,7 @@ group_selftests() {
 		# shellcheck disable=SC2086
 		timeout "$secs" "$bin" $args >/tmp/st.out 2>&1
 		rc=$?
+		ST_RUN=$((${ST_RUN:-0} + 1))
 		d="$(( $(date +%s) - start ))s"
 		case $rc in
 		0) ok "kvm selftest: $t" "$d" ;;
@@ -118,6 +119,47 @@ group_selftests() {
 		*) notok "kvm selftest: $t" "exit $rc: $(tail -n 2 /tmp/st.out | tr '\n' ' ' | cut -c1-160)" ;;
 		esac
 	done </tmp/st.list
+}
+
+# The hypervisor's IOMMU identity map, checked against the host ownership:
+# at boot by the hypervisor (after its ownership selftest), then on demand
+# through debugfs (after the KVM selftests have donated, shared and
+# reclaimed pages for their VMs when run after the selftests group).
+IDMAP_RUN=0
+group_idmap() {
+	IDMAP_RUN=$((IDMAP_RUN + 1))
+	if ! config_has CONFIG_PKVM_IOMMU=y || ! config_has CONFIG_NVHE_EL2_DEBUG=y; then
+		skip "idmap: identity map check (run $IDMAP_RUN)" "needs CONFIG_PKVM_IOMMU=y and CONFIG_NVHE_EL2_DEBUG=y"
+		return
+	fi
+	if [ "$IDMAP_RUN" -eq 1 ]; then
+		line=$(dmesg | grep -m1 'IOMMU identity map check (boot)')
+		pool=$(dmesg | grep -m1 -o 'IOMMU pool: .*')
+		used=$(dmesg | grep -m1 -o 'IOMMU identity map: .*')
+		report idmap-pool "${pool:-none}; ${used:-none}"
+		case "$line" in
+		*": 0 violations, "*) ok "idmap: boot-time check by the hypervisor" "${line#*: }" ;;
+		"") notok "idmap: boot-time check by the hypervisor" "no check reported at boot" ;;
+		*) notok "idmap: boot-time check by the hypervisor" "${line#*: }" ;;
+		esac
+	fi
+	f=/sys/kernel/debug/pkvm_iommu/idmap_check
+	name="idmap: check after ${ST_RUN:-0} KVM selftests (run $IDMAP_RUN)"
+	if ! cat "$f" >/tmp/idmap.out 2>&1; then
+		notok "$name" "reading $f: $(cat /tmp/idmap.out)"
+		return
+	fi
+	v=$(sed -n 's/^violations //p' /tmp/idmap.out)
+	acc=$(sed -n 's/^host_accessible_pages //p' /tmp/idmap.out)
+	map=$(sed -n 's/^mapped_pages //p' /tmp/idmap.out)
+	first=$(sed -n 's/^first_violation //p' /tmp/idmap.out)
+	res="$v violations, $map of $acc host-accessible memory pages mapped"
+	report "idmap-run$IDMAP_RUN" "$res"
+	if [ "$v" = 0 ] && [ -n "$acc" ] && [ "$acc" -gt 0 ] && [ "$acc" = "$map" ]; then
+		ok "$name" "$res"
+	else
+		notok "$name" "$res (first violation at $first)"
+	fi
 }
 
 # The isolation probe. Two attacks through an identity IOMMU domain chosen
@@ -180,7 +222,7 @@ group_probe() {
 
 for g in "$@"; do
 	case "$g" in
-	boot|io|edu|kunit|selftests|probe) "group_$g" ;;
+	boot|io|edu|kunit|selftests|idmap|probe) "group_$g" ;;
 	*) notok "unknown test group '$g'" ;;
 	esac
 done
