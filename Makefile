@@ -5,12 +5,14 @@
 #   make check    build, then run every test; ends with "N passed, N failed, N skipped"
 #   make shell    interactive shell in a scenario (SCENARIO=name, default nested-hvhe)
 #   make tree / export / status   the series workflow (README, HACKING)
+#   make bisect   build every patch on its own, checkpatch every patch
+#   make fault-check   a test-only fault injection the checks must catch
 #   make fresh-check   .ci/run from a fresh clone in a clean bookworm root
 
 S := scripts
 # One clock for every step of a make run, so progress lines show total time.
 export PKVM_T0 := $(shell date +%s)
-.PHONY: all deps base tree export status build payload run shell check fresh-check clean distclean
+.PHONY: all deps base tree export status build payload run shell check bisect fault-check fresh-check clean distclean
 
 all: run
 
@@ -34,6 +36,10 @@ shell: payload
 	@$(S)/boot.sh $(or $(SCENARIO),nested-hvhe) shell
 check: payload
 	@$(S)/check.sh
+bisect: build
+	@$(S)/bisect-build.sh
+fault-check: payload
+	@$(S)/fault-check.sh
 fresh-check:
 	@$(S)/fresh-check.sh
 clean:

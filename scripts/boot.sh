@@ -4,7 +4,8 @@
 #   boot.sh NAME           run its test plan; serial log in build/logs/boot-NAME.log
 #   boot.sh NAME shell     interactive shell in the same machine
 # Env: PLAN=... overrides the scenario's test plan, TIMEOUT=seconds (default 900),
-#      APPEND=... extra kernel command line.
+#      APPEND=... extra kernel command line, TAG=... names the run and its
+#      log (default: the scenario name), KOUT=... another kernel build.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -19,8 +20,9 @@ plan=${plan_env:-$PLAN}
 [ "$mode" = shell ] && plan=shell
 timeout=${TIMEOUT:-900}
 # Shell boots get their own disk, so they never clobber a test run's.
-run=$BUILD/run/$name
-[ "$mode" = test ] || run=$BUILD/run/$name-$mode
+tag=${TAG:-$name}
+run=$BUILD/run/$tag
+[ "$mode" = test ] || run=$BUILD/run/$tag-$mode
 mkdir -p "$run"
 image=$KOUT/arch/arm64/boot/Image
 initrd=$BUILD/initramfs.cpio.gz
@@ -49,7 +51,7 @@ if [ "$mode" = shell ]; then
 	exec "${qemu[@]}" -nographic
 fi
 
-log=$LOGS/boot-$name.log
+log=$LOGS/boot-$tag.log
 say "boot $name: $DESC; plan $plan (timeout ${timeout}s, log ${log#"$TOP"/})"
 start=$(date +%s)
 timeout --foreground -k 10 "$timeout" "${qemu[@]}" -display none -serial stdio -monitor none \

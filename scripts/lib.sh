@@ -7,7 +7,7 @@ BUILD=${BUILD:-$TOP/build}
 LOGS=$BUILD/logs
 CACHE=${PKVM_SMMUV3_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pkvm-smmuv3}
 TREE=${TREE:-$BUILD/linux}
-KOUT=$BUILD/kout
+KOUT=${KOUT:-$BUILD/kout}
 CROSS=aarch64-linux-gnu-
 JOBS=${JOBS:-$(( $(nproc) + 1 ))}
 mkdir -p "$LOGS" "$CACHE"
