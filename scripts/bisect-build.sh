@@ -9,12 +9,9 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
-export CCACHE_BASEDIR=$TOP/build CCACHE_NOHASHDIR=true CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
-export KBUILD_BUILD_TIMESTAMP="2026-11-25" KBUILD_BUILD_USER=pkvm KBUILD_BUILD_HOST=smmuv3
 WT=$BUILD/bisect-tree
 KO=$BUILD/kout-bisect
-KMAKE=(make -C "$WT" O="$KO" ARCH=arm64 CROSS_COMPILE="$CROSS" CC="ccache ${CROSS}gcc" LOCALVERSION= -j"$JOBS")
+kbuild_setup "$WT" "$KO"
 
 [ -f "$KOUT/.config" ] || die "no $KOUT/.config: run 'make build' first"
 [ -d "$WT" ] || git -C "$TREE" worktree add -q --detach "$WT" base
@@ -38,8 +35,9 @@ done
 
 for p in "$TOP"/patches/[0-9]*.patch; do
 	case $p in */0000-cover-letter.patch) continue ;; esac
-	out=$(cd "$TREE" && ./scripts/checkpatch.pl --strict --terse "$p" 2>&1 || true)
-	total=$(echo "$out" | tail -n 1)
+	# Debian's python3 (for spdxcheck.py's ply), not a python3 on PATH.
+	out=$(cd "$TREE" && PATH=/usr/bin:/bin:$PATH ./scripts/checkpatch.pl --strict --terse "$p" 2>&1 || true)
+	total=$(echo "$out" | grep '^total:' || echo "clean")
 	echo "INFO  [checkpatch] $(basename "$p"): $total"
 done
 say "bisect: $n patches, $fail failed to build"

@@ -5,10 +5,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
-export CCACHE_BASEDIR=$TOP/build CCACHE_NOHASHDIR=true CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
-export KBUILD_BUILD_TIMESTAMP="2026-11-25" KBUILD_BUILD_USER=pkvm KBUILD_BUILD_HOST=smmuv3
-KMAKE=(make -C "$TREE" O="$KOUT" ARCH=arm64 CROSS_COMPILE="$CROSS" CC="ccache ${CROSS}gcc" LOCALVERSION= -j"$JOBS")
+kbuild_setup "$TREE" "$KOUT"
 
 [ -f "$TREE/Makefile" ] || die "no kernel tree at $TREE (make tree)"
 mkdir -p "$KOUT"

@@ -9,13 +9,10 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
-export CCACHE_BASEDIR=$TOP/build CCACHE_NOHASHDIR=true CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
-export KBUILD_BUILD_TIMESTAMP="2026-11-25" KBUILD_BUILD_USER=pkvm KBUILD_BUILD_HOST=smmuv3
 WT=$BUILD/fi-tree
 KO=$BUILD/kout-fi
 patch=$TOP/tests/fault-injection/skip-idmap-unmap.patch
-KMAKE=(make -C "$WT" O="$KO" ARCH=arm64 CROSS_COMPILE="$CROSS" CC="ccache ${CROSS}gcc" LOCALVERSION= -j"$JOBS")
+kbuild_setup "$WT" "$KO"
 
 [ -f "$KOUT/.config" ] && [ -f "$BUILD/initramfs.cpio.gz" ] || die "run 'make payload' first"
 [ -d "$WT" ] || git -C "$TREE" worktree add -q --detach "$WT" base

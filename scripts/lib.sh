@@ -79,3 +79,12 @@ apt_private() {
 		-o "APT::Architecture=$arch" -o "APT::Architectures=$arch"
 		-o "Debug::NoLocking=1")
 }
+
+# Kernel builds (build.sh, bisect-build.sh, fault-check.sh): ccache, a fixed
+# build timestamp, and KMAKE=(make ... for tree $1 into output directory $2).
+kbuild_setup() {
+	export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+	export CCACHE_BASEDIR=$TOP/build CCACHE_NOHASHDIR=true CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+	export KBUILD_BUILD_TIMESTAMP="2026-11-25" KBUILD_BUILD_USER=pkvm KBUILD_BUILD_HOST=smmuv3
+	KMAKE=(make -C "$1" O="$2" ARCH=arm64 CROSS_COMPILE="$CROSS" CC="ccache ${CROSS}gcc" LOCALVERSION= -j"$JOBS")
+}
