@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Guest-side tests, grouped. Usage: tests.sh GROUP... (boot io edu kunit
-# selftests probe). Prints TAP test lines and "# report: key: value" lines;
-# the plan line comes last.
+# selftests idmap probe smmu). Prints TAP test lines and "# report: key:
+# value" lines; the plan line comes last.
 N=0
 arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^pkvmtest\.$1=//p" | tail -n 1; }
 ok() { N=$((N + 1)); echo "ok $N - $1${2:+ # $2}"; }
@@ -10,6 +10,44 @@ notok() { N=$((N + 1)); echo "not ok $N - $1${2:+ # $2}"; }
 skip() { N=$((N + 1)); echo "ok $N - $1 # SKIP $2"; }
 report() { echo "# report: $1: $2"; }
 config_has() { zcat /proc/config.gz 2>/dev/null | grep -qx "$1"; }
+protected() { case "$(arg kvm)" in hvhe|nvhe) return 0 ;; esac; return 1; }
+
+# What the scenario expects of the SMMU (pkvmtest.smmu= in its CMDLINE),
+# decided by the scenario, never by what the kernel printed:
+#   nested  pKVM owns the SMMU, the host's arm-smmu-v3 runs on the emulated one
+#   s2only  pKVM owns the SMMU, the host has no stage 1 and does not drive it:
+#           DMA is untranslated, isolated by pKVM's stage 2
+#   s1only  pKVM refuses the SMMU (no stage 2): the host drives the hardware,
+#           DMA is not isolated (the documented refusal path)
+#   native  the host drives the hardware (no pKVM, or no pKVM SMMUv3 driver)
+smmu_expect() {
+	if ! config_has CONFIG_ARM_SMMU_V3_PKVM=y || ! protected; then
+		echo native
+		return
+	fi
+	e=$(arg smmu)
+	echo "${e:-unset}"
+}
+
+# Kernel log lines that tell who owns the SMMU.
+EMULATED="emulated by pKVM: DMA isolated by the hypervisor's stage 2"
+STARTED="IOMMU driver started, DMA isolation enforced"
+NO_S1="no stage 1 for the host: DMA is untranslated, isolated by pKVM's stage 2"
+REFUSED="refused by pKVM: no stage 2 with AArch64 tables"
+NOT_STARTED="IOMMU driver failed to start: -19, DMA is not isolated"
+LEFT="SMMUs left to the host driver, DMA is not isolated"
+# kmsg PREFIX-REGEX TEXT: the kernel log has a line from PREFIX holding TEXT.
+kmsg() { dmesg | grep -E "$1" | grep -qF "$2"; }
+kmsg_line() { dmesg | grep -E "$1" | grep -F "$2" | head -n 1 | sed 's/^\[[^]]*\] //'; }
+KVM_PFX='kvm \[[0-9]+\]: '
+PKVM_PFX='arm-smmu-v3-pkvm: '
+SMMU_PFX='arm-smmu-v3 [^ ]+: '
+# The SMMUv3 nodes of the device tree.
+smmu_nodes() {
+	for c in /sys/firmware/devicetree/base/*/compatible; do
+		[ -f "$c" ] && tr '\0' '\n' <"$c" | grep -qx 'arm,smmu-v3' && dirname "$c"
+	done
+}
 
 group_boot() {
 	expect=$(arg kvm)
@@ -25,29 +63,99 @@ group_boot() {
 	report kvm "${got:-KVM did not initialise}"
 	if [ "$got" = "$want" ]; then ok "boot: kvm: $want"; else notok "boot: kvm: $want" "got '${got:-nothing}'"; fi
 
+	exp=$(smmu_expect)
 	smmu=$(ls -d /sys/bus/platform/drivers/arm-smmu-v3/*smmuv3* 2>/dev/null | head -n 1)
-	report smmu "$(dmesg | grep -m1 -o 'arm-smmu-v3 [^ ]*: .*features.*' || echo none)"
-	if config_has CONFIG_ARM_SMMU_V3_PKVM=y && dmesg | grep -q 'pkvm.*smmu'; then
-		report smmu-owner "hypervisor (EL2); the host arm-smmu-v3 driver runs on the emulated SMMU"
+	feat=$(dmesg | grep -m1 -o 'arm-smmu-v3 [^ ]*: .*features.*')
+	[ -n "$feat" ] || feat=$(kmsg_line "$PKVM_PFX" "$NO_S1")
+	report smmu "${feat:-none}"
+	report smmu-expected "$exp"
+	# Who owns the SMMU, as the kernel log and the driver binding tell.
+	if kmsg "$SMMU_PFX" "$EMULATED"; then
+		report smmu-owner "hypervisor (EL2); the host arm-smmu-v3 driver runs on the emulated SMMU, DMA isolated by pKVM's stage 2"
+	elif kmsg "$PKVM_PFX" "$NO_S1"; then
+		report smmu-owner "hypervisor (EL2); no stage 1 for the host, which does not drive the SMMU: DMA untranslated, isolated by pKVM's stage 2"
+	elif [ -n "$smmu" ] && kmsg "$PKVM_PFX" "$LEFT"; then
+		report smmu-owner "host kernel: pKVM refused the SMMU, arm-smmu-v3 programs the hardware directly; DMA is not isolated"
 	elif [ -n "$smmu" ]; then
-		report smmu-owner "host kernel: arm-smmu-v3 programs the hardware directly (no pKVM SMMUv3 driver)"
+		report smmu-owner "host kernel: arm-smmu-v3 programs the hardware directly (pKVM does not own the SMMU)"
 	else
 		report smmu-owner "nobody (no SMMU driver bound)"
 	fi
-	if [ -n "$smmu" ]; then ok "boot: arm-smmu-v3 bound to $(basename "$smmu")"; else notok "boot: arm-smmu-v3 bound" "no device under /sys/bus/platform/drivers/arm-smmu-v3"; fi
 
-	missing="" total=0
-	for d in /sys/bus/pci/devices/*; do
-		total=$((total + 1))
-		if [ -e "$d/iommu_group" ]; then
-			report pci-device "$(basename "$d") $(cat "$d/vendor"):$(cat "$d/device") iommu_group $(basename "$(readlink "$d/iommu_group")")"
+	started=no emulated=no nos1=no refused=no notstarted=no left=no
+	kmsg "$KVM_PFX" "$STARTED" && started=yes
+	kmsg "$SMMU_PFX" "$EMULATED" && emulated=yes
+	kmsg "$PKVM_PFX" "$NO_S1" && nos1=yes
+	kmsg "$PKVM_PFX" "$REFUSED" && refused=yes
+	kmsg "$KVM_PFX" "$NOT_STARTED" && notstarted=yes
+	kmsg "$PKVM_PFX" "$LEFT" && left=yes
+	seen="kernel log: driver started $started, emulated $emulated, no stage 1 $nos1, refused $refused, failed to start $notstarted, left to the host $left"
+	bound=${smmu:+$(basename "$smmu")}
+	case "$exp" in
+	nested|s2only)
+		name="boot: pKVM's IOMMU driver started (DMA isolation enforced)"
+		if [ "$started" = yes ] && [ "$left" = no ]; then ok "$name"; else notok "$name" "$seen"; fi
+		;;
+	s1only)
+		name="boot: s1only: pKVM refuses the SMMU (no stage 2), DMA is not isolated (documented refusal)"
+		if [ "$refused/$notstarted/$left/$started" = yes/yes/yes/no ]; then
+			ok "$name" "$(kmsg_line "$PKVM_PFX" "$REFUSED")"
 		else
+			notok "$name" "$seen"
+		fi
+		;;
+	esac
+	case "$exp" in
+	nested)
+		name="boot: arm-smmu-v3 bound to the SMMU emulated by pKVM"
+		if [ -n "$bound" ] && [ "$emulated" = yes ]; then ok "$name" "$bound"
+		else notok "$name" "bound to '${bound:-nothing}'; $seen"; fi
+		;;
+	s2only)
+		# The host gets no stage 1: its driver does not bind, and the SMMU
+		# node is reserved so that PCI masters probe without an IOMMU.
+		status="" other=""
+		for n in $(smmu_nodes); do
+			st=$(tr -d '\0' <"$n/status" 2>/dev/null)
+			status="$status $(basename "$n"):${st:-okay}"
+			[ "$st" = reserved ] || other="$other $(basename "$n")"
+		done
+		name="boot: s2only: no stage 1 for the host, arm-smmu-v3 not bound (expected)"
+		if [ "$nos1" = yes ] && [ -z "$bound" ] && [ -n "$status" ] && [ -z "$other" ]; then
+			ok "$name" "SMMU node status:$status"
+		else
+			notok "$name" "bound to '${bound:-nothing}', SMMU node status:${status:- no SMMU node}; $seen"
+		fi
+		;;
+	s1only|native)
+		name="boot: arm-smmu-v3 bound to the hardware"
+		if [ -n "$bound" ] && [ "$emulated" = no ]; then ok "$name" "$bound"
+		else notok "$name" "bound to '${bound:-nothing}', emulated by pKVM: $emulated"; fi
+		;;
+	*)
+		notok "boot: SMMU expectation of the scenario" "pkvmtest.smmu is '$exp', not nested, s2only, s1only or native"
+		;;
+	esac
+
+	missing="" grouped="" total=0
+	for d in /sys/bus/pci/devices/*; do
+		[ -e "$d" ] || continue
+		total=$((total + 1))
+		id="$(basename "$d") $(cat "$d/vendor"):$(cat "$d/device")"
+		if [ -e "$d/iommu_group" ]; then
+			report pci-device "$id iommu_group $(basename "$(readlink "$d/iommu_group")")"
+			grouped="$grouped $(basename "$d")"
+		else
+			report pci-device "$id no iommu_group"
 			missing="$missing $(basename "$d")"
 		fi
 	done
-	if [ "$total" -gt 0 ] && [ -z "$missing" ]; then ok "boot: all $total PCI devices in an IOMMU group"
+	if [ "$exp" = s2only ]; then
+		name="boot: s2only: no PCI device in an IOMMU group (expected: DMA untranslated, isolated by pKVM's stage 2)"
+		if [ "$total" -gt 0 ] && [ -z "$grouped" ]; then ok "$name" "$total devices"
+		else notok "$name" "$total devices, in a group:${grouped:- none}"; fi
+	elif [ "$total" -gt 0 ] && [ -z "$missing" ]; then ok "boot: all $total PCI devices in an IOMMU group"
 	else notok "boot: all PCI devices in an IOMMU group" "$total devices, without group:${missing:- none}"; fi
-
 }
 
 group_io() {
@@ -64,26 +172,59 @@ group_io() {
 	else notok "io: virtio-blk $mib MiB write/read checksum" "wrote $w read $r"; fi
 }
 
+# Load pkvm_edu; on failure EDU_ERR says why.
 edu_load() {
 	[ -d /sys/kernel/debug/pkvm_edu ] && return 0
-	insmod /lib/modules/pkvm_edu.ko 2>/tmp/insmod.out || { cat /tmp/insmod.out; return 1; }
-	[ -d /sys/kernel/debug/pkvm_edu ]
+	if [ ! -d /sys/module/pkvm_edu ] && ! insmod /lib/modules/pkvm_edu.ko 2>/tmp/insmod.out; then
+		EDU_ERR="insmod: $(cat /tmp/insmod.out)"
+		return 1
+	fi
+	[ -d /sys/kernel/debug/pkvm_edu ] && return 0
+	EDU_ERR="pkvm_edu is loaded but bound no device: $(dmesg | grep -E 'pkvm_edu|0000:00:0[0-9]\.0' | tail -n 3 | tr '\n' ' ')"
+	return 1
 }
 
+edu_dev() { basename "$(readlink /sys/bus/pci/drivers/pkvm_edu/0000:* 2>/dev/null | head -n 1)"; }
+
 group_edu() {
-	if ! edu_load; then notok "edu: driver bound" "$(cat /tmp/insmod.out 2>/dev/null)"; return; fi
-	dev=$(basename "$(readlink /sys/bus/pci/drivers/pkvm_edu/0000:* 2>/dev/null | head -n 1)")
-	if [ -e "/sys/bus/pci/devices/$dev/iommu_group" ]; then ok "edu: driver bound to $dev behind the SMMU"
+	exp=$(smmu_expect)
+	if ! edu_load; then notok "edu: driver bound" "$EDU_ERR"; return; fi
+	dev=$(edu_dev)
+	if [ "$exp" = s2only ]; then
+		if [ -e "/sys/bus/pci/devices/$dev/iommu_group" ]; then
+			notok "edu: s2only: driver bound, device without an IOMMU group" "device '$dev' is in IOMMU group $(basename "$(readlink "/sys/bus/pci/devices/$dev/iommu_group")")"
+		elif [ -e "/sys/bus/pci/devices/$dev" ]; then
+			ok "edu: s2only: driver bound to $dev, without an IOMMU group (expected: no stage 1 for the host)"
+		else
+			notok "edu: s2only: driver bound, device without an IOMMU group" "no device bound"
+		fi
+	elif [ -e "/sys/bus/pci/devices/$dev/iommu_group" ]; then ok "edu: driver bound to $dev behind the SMMU"
 	else notok "edu: driver bound behind the SMMU" "device '$dev' has no IOMMU group"; fi
 	res=$(cat /sys/kernel/debug/pkvm_edu/roundtrip)
 	report edu-dma "$res"
 	case "$res" in pass*) ok "edu: DMA round trip through the SMMU" "$res" ;; *) notok "edu: DMA round trip through the SMMU" "$res" ;; esac
+	if [ "$exp" = s2only ]; then
+		# Without an IOMMU domain the DMA API is dma-direct: the device
+		# is given physical addresses, which pKVM's stage 2 checks.
+		dma=$(echo "$res" | sed -n 's/.* dma \(0x[0-9a-f]*\) -> \(0x[0-9a-f]*\),.*/\1 \2/p')
+		phys=$(echo "$res" | sed -n 's/.* phys \(0x[0-9a-f]*\) -> \(0x[0-9a-f]*\)[,;].*/\1 \2/p')
+		name="edu: s2only: the DMA API gives the device physical addresses (dma-direct)"
+		case "$res" in
+		*"no IOMMU"*)
+			if [ -n "$dma" ] && [ "$dma" = "$phys" ]; then ok "$name" "dma $dma, phys $phys"
+			else notok "$name" "dma '$dma', phys '$phys'"; fi
+			;;
+		*) notok "$name" "$res" ;;
+		esac
+	fi
 }
 
 group_kunit() {
 	# A suite passes only if it ran a non-empty plan of cases and every
 	# case is "ok" (at the case indentation: 4 spaces, KUNIT_SUBTEST_INDENT).
-	for s in arm-smmu-v3-kunit-test io-pgtable-arm-test; do
+	suites="arm-smmu-v3-kunit-test io-pgtable-arm-test"
+	config_has CONFIG_ARM_SMMU_V3_PKVM_KUNIT_TEST=y && suites="$suites arm-smmu-v3-pkvm-emul"
+	for s in $suites; do
 		f=/sys/kernel/debug/kunit/$s/results
 		if [ ! -f "$f" ]; then notok "kunit: $s" "suite not built (no $f)"; continue; fi
 		plan=$(sed -n 's/^    1\.\.\([0-9]*\)$/\1/p' "$f" | head -n 1)
@@ -103,6 +244,11 @@ group_selftests() {
 	list=/selftests/kvm/curated.list
 	[ -f "$list" ] || { notok "kvm selftests" "no $list in the initramfs"; return; }
 	grep -vE '^[[:space:]]*(#|$)' "$list" >/tmp/st.list
+	# The hypervisor's SMMU invalidations before the VMs run (smmu group).
+	for f in /sys/kernel/debug/pkvm_smmuv3/*; do
+		[ -f "$f" ] && [ ! -f "/tmp/smmu-inv0.${f##*/}" ] &&
+			sed -n 's/^invalidations \([0-9][0-9]*\)$/\1/p' "$f" >"/tmp/smmu-inv0.${f##*/}"
+	done
 	while read -r t secs args; do
 		bin=/selftests/kvm/$t
 		if [ ! -x "$bin" ]; then notok "kvm selftest: $t" "not built"; continue; fi
@@ -162,13 +308,21 @@ group_idmap() {
 	fi
 }
 
-# The isolation probe. Two attacks through an identity IOMMU domain chosen
-# by the host: (1) peek: DMA-read the hypervisor's hyp_memory[0].base (hyp
-# .bss), whose value the host knows (its first RAM base): reading exactly
-# that value proves a leak, where zeros prove nothing; (2) probe: DMA-read 32
-# pages of the hypervisor's carve-out and DMA-write a canary page there.
+# The isolation probe. Two attacks on hypervisor memory by the edu device,
+# through an identity IOMMU domain chosen by the host when the device is
+# behind the host's IOMMU, else (s2only) straight at physical addresses:
+# (1) peek: DMA-read the hypervisor's hyp_memory[0].base (hyp .bss), whose
+# value the host knows (its first RAM base): reading exactly that value
+# proves a leak, where zeros prove nothing; (2) probe: DMA-read 32 pages of
+# the hypervisor's carve-out and DMA-write a canary page there.
+PROBE_RESULT=""
 group_probe() {
 	name="isolation: device DMA to hypervisor memory is blocked"
+	exp=$(smmu_expect)
+	if ! protected; then
+		skip "$name" "no pKVM in this scenario (pkvmtest.kvm=$(arg kvm)): no hypervisor carve-out to attack"
+		return
+	fi
 	line=$(dmesg | grep -m1 -o 'Reserved [0-9]* MiB at 0x[0-9a-f]*')
 	va=$(sed -n 's/^hyp_memory //p' /hyp-symbols 2>/dev/null)
 	ram=$(sed -n 's/^\([0-9a-f]*\)-[0-9a-f]* : System RAM$/\1/p' /proc/iomem | head -n 1)
@@ -177,7 +331,7 @@ group_probe() {
 		return
 	fi
 	mib=$(echo "$line" | cut -d' ' -f2) base=$(echo "$line" | cut -d' ' -f5)
-	if ! edu_load; then notok "$name" "edu driver: $(cat /tmp/insmod.out)"; return; fi
+	if ! edu_load; then notok "$name" "edu driver: $EDU_ERR"; return; fi
 	echo "$va 0x$ram" >/sys/kernel/debug/pkvm_edu/peek
 	cat /sys/kernel/debug/pkvm_edu/peek >/tmp/peek.out
 	echo "$base $(printf '%x' $((mib << 20)))" >/sys/kernel/debug/pkvm_edu/probe
@@ -196,33 +350,212 @@ group_probe() {
 	blocked/blocked) ;;
 	*) notok "$name" "probe failed: $(cat /tmp/peek.out /tmp/probe.out | tr '\n' ' ')"; return ;;
 	esac
+	# How the device was pointed at hypervisor memory: an identity domain
+	# when it is behind the host's IOMMU, physical addresses otherwise.
+	how=physical
+	grep -q '^control: .*identity domain' /tmp/peek.out && how=identity
+	PROBE_RESULT="$peek/$probe" PROBE_PEEK=0 PROBE_BASE=$base PROBE_SIZE=$((mib << 20))
+	case "$pa" in 0x[0-9a-f]*) PROBE_PEEK=$(printf '0x%x' $((pa & ~0xfff))) ;; esac
 	hyp="hyp_memory[0].base at $pa read as $val (the host's first RAM base is 0x$ram)"
 	carve="$pages sampled pages of the $mib MiB carve-out at $base ($nz bytes non-zero)"
+	via="through an identity IOMMU domain"
+	[ "$how" = physical ] && via="at physical addresses (no IOMMU domain)"
 	if [ "$peek/$probe" = blocked/blocked ]; then
-		summary="BLOCKED: $hyp; $carve; canary page not written"
+		summary="BLOCKED: DMA $via: $hyp; $carve; canary page not written"
 	else
 		bytes=0
 		[ "$peek" = leaked ] && bytes=4096
 		# A canary read back proves that reads of the carve-out got through.
 		[ "$written" = yes ] && bytes=$((bytes + (pages + 1) * 4096))
-		summary="NOT ENFORCED: a device read $bytes bytes of hypervisor memory ($hyp; $carve)"
+		summary="NOT ENFORCED: DMA $via: a device read $bytes bytes of hypervisor memory ($hyp; $carve)"
 		[ "$written" = yes ] && summary="$summary and wrote a canary page there"
 	fi
 	report isolation "$summary"
-	if config_has CONFIG_ARM_SMMU_V3_PKVM=y; then
-		if [ "$peek/$probe" = blocked/blocked ]; then ok "$name" "$summary"; else notok "$name" "$summary"; fi
-	elif [ "$peek" = leaked ] && [ "$written" = yes ]; then
-		skip "$name" "CONFIG_ARM_SMMU_V3_PKVM is not set; $summary"
-	else
-		# Without the driver nothing stops the device: a probe that does
-		# not see the leak here is broken and would report a false BLOCKED.
-		notok "$name" "the probe did not reproduce the known leak on a kernel without DMA isolation: $summary"
+	want=identity
+	[ "$exp" = s2only ] && want=physical
+	if [ "$how" != "$want" ]; then
+		notok "$name" "the probe attacked $via, expected $want for pkvmtest.smmu=$exp: $summary"
+		return
 	fi
+	case "$exp" in
+	nested|s2only)
+		if [ "$peek/$probe" = blocked/blocked ]; then ok "$name" "$summary"; else notok "$name" "$summary"; fi
+		;;
+	s1only)
+		# The documented refusal path: pKVM refused the SMMU, the host
+		# drives it, and nothing stops a device.
+		name="isolation: s1only: pKVM refused the SMMU, device DMA is not isolated (documented refusal)"
+		missing=""
+		kmsg "$PKVM_PFX" "$REFUSED" || missing="$missing '$REFUSED'"
+		kmsg "$KVM_PFX" "$NOT_STARTED" || missing="$missing '$NOT_STARTED'"
+		kmsg "$PKVM_PFX" "$LEFT" || missing="$missing '$LEFT'"
+		if [ -n "$missing" ]; then
+			notok "$name" "refusal not in the kernel log (missing$missing): $summary"
+		elif [ "$peek" = leaked ] && [ "$written" = yes ]; then
+			ok "$name" "as documented: pKVM still isolates CPU accesses to its memory, but devices can reach all memory, including the hypervisor's: $summary"
+		else
+			notok "$name" "unexpected: the probe was not let through although pKVM refused the SMMU: $summary"
+		fi
+		;;
+	native)
+		if [ "$peek" = leaked ] && [ "$written" = yes ]; then
+			if config_has CONFIG_ARM_SMMU_V3_PKVM=y; then
+				skip "$name" "pKVM's SMMUv3 driver does not own the SMMU here, nothing isolates DMA; $summary"
+			else
+				skip "$name" "CONFIG_ARM_SMMU_V3_PKVM is not set; $summary"
+			fi
+		else
+			# Without pKVM's driver nothing stops the device: a probe
+			# that does not see the leak here is broken and would
+			# report a false BLOCKED.
+			notok "$name" "the probe did not reproduce the known leak without DMA isolation: $summary"
+		fi
+		;;
+	*)
+		notok "$name" "pkvmtest.smmu is '$exp', not nested, s2only, s1only or native: $summary"
+		;;
+	esac
+}
+
+# The hypervisor's SMMUv3 counters (debugfs pkvm_smmuv3/<MMIO address>, one
+# "name value" per line), after the traffic of the earlier groups.
+SMMU_COUNTERS="traps bad_accesses cmds cmds_forwarded cmds_rewritten cmds_dropped cmds_rejected cmds_issued syncs stes_shadowed stes_unchanged stes_rejected invalidations events events_lost"
+cnt() { sed -n "s/^$1 \([0-9][0-9]*\)$/\1/p" /tmp/smmu.out | head -n 1; }
+# cnt_gt0 ADDR NAME WHAT: one test, NAME > 0.
+cnt_gt0() {
+	v=$(cnt "$2")
+	if [ -n "$v" ] && [ "$v" -gt 0 ]; then ok "smmu: $1: $2 > 0: $3" "$2 $v"
+	else notok "smmu: $1: $2 > 0: $3" "$2 ${v:-missing}"; fi
+}
+
+# The blocked probe's DMA as the host sees it: stage-2 F_TRANSLATION events
+# from SMMU ADDR for the edu device, at an address the probe attacked.
+smmu_faults() {
+	addr=$1
+	name="smmu: $addr: the probe's blocked DMA is reported as stage-2 F_TRANSLATION events"
+	if [ "$PROBE_RESULT" != blocked/blocked ]; then
+		skip "$name" "the probe did not run before this group, or was not blocked (${PROBE_RESULT:-not run})"
+		return
+	fi
+	edu=$(edu_dev)
+	dmesg | awk -v s="arm-smmu-v3 $addr." -v c="client: $edu " '
+		pend { if (index($0, " s2 ")) print iova; pend = 0 }
+		index($0, s) && index($0, "event: F_TRANSLATION") && index($0, c) {
+			iova = $0; sub(/.* iova: /, "", iova); sub(/ .*/, "", iova)
+			if (iova !~ /^0x[0-9a-f]+$/) next
+			if (index($0, " s2 ")) print iova; else pend = 1
+		}' >/tmp/faults
+	all=$(dmesg | grep -c "event: F_TRANSLATION")
+	hits=0 first=""
+	while read -r a; do
+		p=$((a & ~0xfff))
+		if [ "$p" -eq $((PROBE_PEEK)) ] || { [ "$p" -ge $((PROBE_BASE)) ] && [ "$p" -lt $((PROBE_BASE + PROBE_SIZE)) ]; }; then
+			hits=$((hits + 1))
+			[ -n "$first" ] || first=$a
+		fi
+	done </tmp/faults
+	if [ "$hits" -gt 0 ]; then
+		ok "$name" "$hits stage-2 events for $edu at attacked addresses, first iova $first"
+	else
+		notok "$name" "$(wc -l </tmp/faults) stage-2 events for '$edu', none at the attacked addresses ($PROBE_PEEK, $PROBE_BASE+$PROBE_SIZE); $all F_TRANSLATION lines in all"
+	fi
+}
+
+group_smmu() {
+	exp=$(smmu_expect)
+	if ! config_has CONFIG_ARM_SMMU_V3_PKVM=y; then
+		skip "smmu: hypervisor SMMU counters" "needs CONFIG_ARM_SMMU_V3_PKVM=y"
+		return
+	fi
+	if ! protected; then
+		skip "smmu: hypervisor SMMU counters" "no pKVM in this scenario (pkvmtest.kvm=$(arg kvm)): the host drives the SMMU"
+		return
+	fi
+	case "$exp" in
+	s1only)
+		skip "smmu: hypervisor SMMU counters" "pKVM refused the SMMU (no stage 2 with AArch64 tables): the host drives it, the hypervisor counts nothing"
+		return
+		;;
+	nested|s2only) ;;
+	*) notok "smmu: hypervisor SMMU counters" "pkvmtest.smmu is '$exp', not nested, s2only or s1only"; return ;;
+	esac
+
+	# The hypervisor is alive (we are running) and never reported a panic
+	# or BUG that the host survived; with the debug checker, a hypercall
+	# to it also answers.
+	panic=$(dmesg | grep -m1 -iE 'hyp panic|hyp BUG|HYP panic' | cut -c1-160)
+	alive=""
+	if [ -f /sys/kernel/debug/pkvm_iommu/idmap_check ]; then
+		if cat /sys/kernel/debug/pkvm_iommu/idmap_check >/dev/null 2>&1; then alive="; a hypercall (idmap_check) answers"
+		else panic="${panic:+$panic; }idmap_check hypercall failed"; fi
+	fi
+	if [ -z "$panic" ]; then ok "smmu: no hypervisor panic" "none in the kernel log$alive"
+	else notok "smmu: no hypervisor panic" "$panic"; fi
+
+	nodes=$(smmu_nodes)
+	if [ -z "$nodes" ]; then notok "smmu: hypervisor SMMU counters" "no SMMUv3 in the device tree"; return; fi
+	for n in $nodes; do
+		addr=${n##*@}
+		f=/sys/kernel/debug/pkvm_smmuv3/$addr
+		if [ ! -f "$f" ]; then
+			if [ "$exp" = s2only ]; then
+				bound=$(ls -d /sys/bus/platform/drivers/arm-smmu-v3/*"$addr"* 2>/dev/null)
+				report smmu-counters "$addr: no $f (the host never probed the SMMU)"
+				if [ -z "$bound" ]; then ok "smmu: $addr: host does not drive the SMMU (no stage 1)" "no counters file: the host never probed it"
+				else notok "smmu: $addr: host does not drive the SMMU (no stage 1)" "arm-smmu-v3 bound to $(basename "$bound")"; fi
+			else
+				notok "smmu: $addr: counters readable" "no $f ($(ls /sys/kernel/debug/pkvm_smmuv3 2>&1 | tr '\n' ' '))"
+			fi
+			continue
+		fi
+		if ! cat "$f" >/tmp/smmu.out 2>&1; then notok "smmu: $addr: counters readable" "reading $f: $(cat /tmp/smmu.out)"; continue; fi
+		while read -r l; do report smmu-counter "$addr $l"; done </tmp/smmu.out
+		missing="" bad=""
+		for c in $SMMU_COUNTERS; do [ -n "$(cnt "$c")" ] || missing="$missing $c"; done
+		bad=$(grep -cvE '^[a-z_0-9]+ [0-9]+$' /tmp/smmu.out)
+		if [ -z "$missing" ] && [ "$bad" -eq 0 ]; then ok "smmu: $addr: counters readable" "$(wc -l </tmp/smmu.out) counters"
+		else notok "smmu: $addr: counters readable" "missing:${missing:- none}; $bad malformed lines"; fi
+		name="smmu: $addr: no rejected command and no bad access from the unmodified host driver"
+		r=$(cnt cmds_rejected) b=$(cnt bad_accesses)
+		if [ "$r" = 0 ] && [ "$b" = 0 ]; then ok "$name"; else notok "$name" "cmds_rejected ${r:-missing}, bad_accesses ${b:-missing}"; fi
+		if [ "$exp" = s2only ]; then
+			# The host has no stage 1: its driver never touches the
+			# emulated SMMU, so nothing of it traps.
+			name="smmu: $addr: host does not drive the SMMU (no stage 1)"
+			bound=$(ls -d /sys/bus/platform/drivers/arm-smmu-v3/*"$addr"* 2>/dev/null)
+			t=$(cnt traps) c=$(cnt cmds)
+			if [ -z "$bound" ] && [ "$t" = 0 ] && [ "$c" = 0 ]; then ok "$name" "traps 0, cmds 0"
+			else notok "$name" "arm-smmu-v3 bound to '${bound:+$(basename "$bound")}', traps ${t:-missing}, cmds ${c:-missing}"; fi
+			continue
+		fi
+		cnt_gt0 "$addr" traps "the host driver's register accesses trap to the hypervisor"
+		cnt_gt0 "$addr" cmds "the host driver's commands reach the hypervisor"
+		cnt_gt0 "$addr" cmds_forwarded "commands are forwarded to the hardware"
+		cnt_gt0 "$addr" syncs "CMD_SYNCs are completed"
+		cnt_gt0 "$addr" stes_shadowed "the host's stream table entries are shadowed"
+		if [ "$PROBE_RESULT" = blocked/blocked ]; then
+			cnt_gt0 "$addr" events "the probe's blocked DMA raised stage-2 faults"
+		else
+			skip "smmu: $addr: events > 0" "the probe did not run before this group, or was not blocked (${PROBE_RESULT:-not run})"
+		fi
+		inv0=$(cat "/tmp/smmu-inv0.$addr" 2>/dev/null)
+		inv=$(cnt invalidations)
+		name="smmu: $addr: invalidations grew during the KVM selftests (VMs' page donations invalidate the SMMU's stage 2)"
+		if [ "${ST_RUN:-0}" -gt 0 ] && [ -n "$inv0" ]; then
+			if [ -n "$inv" ] && [ "$inv" -gt "$inv0" ]; then ok "$name" "$inv0 before ${ST_RUN} selftests, $inv after"
+			else notok "$name" "$inv0 before ${ST_RUN} selftests, ${inv:-missing} after"; fi
+		elif [ "${ST_RUN:-0}" -gt 0 ]; then
+			cnt_gt0 "$addr" invalidations "KVM VMs' page donations invalidate the SMMU's stage 2"
+		else
+			skip "smmu: $addr: invalidations > 0" "no KVM selftest ran before this group"
+		fi
+		smmu_faults "$addr"
+	done
 }
 
 for g in "$@"; do
 	case "$g" in
-	boot|io|edu|kunit|selftests|idmap|probe) "group_$g" ;;
+	boot|io|edu|kunit|selftests|idmap|probe|smmu) "group_$g" ;;
 	*) notok "unknown test group '$g'" ;;
 	esac
 done

@@ -7,6 +7,9 @@
                                    exit 1 when anything failed
   results.py report SCENARIO       the short human report of one boot
 
+A SCENARIO may also be the TAG of a boot (TAG=... scripts/boot.sh): its log
+build/logs/boot-TAG.log names the scenario it booted.
+
 Guest TAP comes from between the "# pkvm-smmuv3-tests begin/end" markers.
 Host-side checks are added per scenario: the plan ran to the end, nothing
 on the console looks like a kernel or hypervisor crash, and the disk image
@@ -36,7 +39,8 @@ def conf(name):
 
 def parse(name):
     """Return (results, report, lines): results are (status, name, detail)."""
-    scenario = os.path.exists(os.path.join(TOP, "scenarios", name + ".conf"))
+    scenario = (os.path.exists(os.path.join(TOP, "scenarios", name + ".conf")) or
+                os.path.exists(os.path.join(BUILD, "logs", "boot-%s.log" % name)))
     path = os.path.join(BUILD, "logs", ("boot-%s.log" if scenario else "test-%s.log") % name)
     results, report = [], {}
     try:
@@ -128,9 +132,18 @@ def summary(names):
     return 1 if total["fail"] or not sum(total.values()) else 0
 
 
+def booted_scenario(name, lines):
+    """The scenario a boot log (possibly of a TAG) booted."""
+    for line in lines:
+        m = re.match(r"^# pkvm-smmuv3-tests begin scenario=(\S+)", line)
+        if m and os.path.exists(os.path.join(TOP, "scenarios", m.group(1) + ".conf")):
+            return m.group(1)
+    return name
+
+
 def report(name):
-    results, rep, _ = parse(name)
-    c = conf(name)
+    results, rep, lines = parse(name)
+    c = conf(booted_scenario(name, lines))
     pin = {}
     with open(os.path.join(TOP, "base.pin")) as f:
         for line in f:
@@ -147,6 +160,15 @@ def report(name):
     print("  KVM:        %s" % first("kvm"))
     print("  SMMU:       %s" % first("smmu"))
     print("  SMMU owner: %s" % first("smmu-owner"))
+    counters = {}
+    for line in rep.get("smmu-counter", []):
+        f = line.split()
+        if len(f) == 3:
+            counters.setdefault(f[0], []).append("%s %s" % (f[1], f[2]))
+    for addr, vals in counters.items():
+        print("  counters:   %s: %s" % (addr, ", ".join(vals)))
+    for line in rep.get("smmu-counters", []):
+        print("  counters:   %s" % line)
     status = {r[1]: r[0] for r in results}
     blk = next((st for n, st in status.items() if n.startswith("io: virtio-blk")), None)
     edu = status.get("edu: DMA round trip through the SMMU")

@@ -5,22 +5,27 @@
  *
  * debugfs (/sys/kernel/debug/pkvm_edu/):
  *   roundtrip  read: DMA a random 4 KiB buffer into the device and back out
- *              through the DMA API, compare. Prints "pass ..." or "fail ...".
+ *              through the DMA API, compare. Prints "pass ..." or "fail ...",
+ *              the DMA and physical addresses of both buffers, and whether
+ *              the device is translated by an IOMMU or uses dma-direct.
  *   probe      write "<phys> <size>": the region to attack.
- *              read: attach the device to an unmanaged IOMMU domain that maps
- *              the region one-to-one (what a hostile host kernel can do with
- *              its own SMMU driver), DMA-read 32 of its pages, DMA-write a
- *              canary page in it (restoring the old contents afterwards) and
- *              report what got through.
+ *              read: point the device at the region, DMA-read 32 of its
+ *              pages, DMA-write a canary page in it (restoring the old
+ *              contents afterwards) and report what got through.
  *   peek       write "<kernel image va> <expected u64>": read only; DMA-read
- *              the page holding that u64 through such a domain and report
- *              whether the expected value came back (proof that a read got
- *              through, which zeros are not).
- *   Both first DMA-read a host page through the same domain as a control:
- *   if that fails, they report "error", never "blocked".
+ *              the page holding that u64 and report whether the expected
+ *              value came back (proof that a read got through, which zeros
+ *              are not).
+ *   How the device is pointed at the target: when it is behind an IOMMU,
+ *   through an unmanaged IOMMU domain that maps the target one-to-one (what
+ *   a hostile host kernel can do with its own SMMU driver); when it is not
+ *   (no IOMMU for the host, dma-direct), straight at the physical addresses.
+ *   Both first DMA-read a host page the same way as a control: if that
+ *   fails, they report "error", never "blocked".
  */
 #include <linux/debugfs.h>
 #include <linux/delay.h>
+#include <linux/dma-direct.h>
 #include <linux/io.h>
 #include <linux/iommu.h>
 #include <linux/math64.h>
@@ -75,9 +80,10 @@ static ssize_t roundtrip_read(struct file *f, char __user *ubuf, size_t n, loff_
 {
 	struct edu *edu = edu_dev;
 	struct device *dev = &edu->pdev->dev;
+	phys_addr_t ps, pd;
 	u8 *src, *dst;
 	dma_addr_t s, d;
-	char msg[160];
+	char msg[200];
 	int ret, len;
 
 	if (*pos)
@@ -89,6 +95,8 @@ static ssize_t roundtrip_read(struct file *f, char __user *ubuf, size_t n, loff_
 		goto out;
 	}
 	get_random_bytes(src, EDU_BUF_SIZE);
+	ps = virt_to_phys(src);
+	pd = virt_to_phys(dst);
 	mutex_lock(&edu->lock);
 	s = dma_map_single(dev, src, EDU_BUF_SIZE, DMA_TO_DEVICE);
 	d = dma_map_single(dev, dst, EDU_BUF_SIZE, DMA_FROM_DEVICE);
@@ -107,8 +115,11 @@ static ssize_t roundtrip_read(struct file *f, char __user *ubuf, size_t n, loff_
 		len = scnprintf(msg, sizeof(msg), "fail: data differs (iova %pad -> %pad)\n",
 				&s, &d);
 	else
-		len = scnprintf(msg, sizeof(msg), "pass: %d bytes, iova %pad -> %pad\n",
-				EDU_BUF_SIZE, &s, &d);
+		len = scnprintf(msg, sizeof(msg),
+				"pass: %d bytes, dma %pad -> %pad, phys %pa -> %pa; %s\n",
+				EDU_BUF_SIZE, &s, &d, &ps, &pd,
+				device_iommu_mapped(dev) ? "translated by an IOMMU" :
+				"no IOMMU (dma-direct)");
 	goto unlock;
 unmap:
 	if (!dma_mapping_error(dev, s))
@@ -124,10 +135,12 @@ out:
 }
 
 /*
- * An attack session: the device attached to an unmanaged IOMMU domain that
- * maps a scratch page, a control page and the target range one-to-one, as
- * a host kernel may do with its own SMMU driver. A control read of a host
- * page through the domain must work, or the session is refused: a probe
+ * An attack session. When the device is behind an IOMMU, it is attached to
+ * an unmanaged IOMMU domain that maps a scratch page, a control page and
+ * the target range one-to-one, as a host kernel may do with its own SMMU
+ * driver. When it is not (the host has no IOMMU for it: dma-direct), it is
+ * given physical addresses (as the DMA API would). A control read of a
+ * host page the same way must work, or the session is refused: a probe
  * whose DMA does not work at all would report every target as blocked.
  */
 struct attack {
@@ -137,28 +150,40 @@ struct attack {
 	u64 scratch, ctrl;
 };
 
-/* DMA-read the page at device address @iova into @out via the device buffer. */
-static int attack_read(struct attack *at, u64 iova, u8 *out)
+/* The device address of physical address @pa in this session. */
+static u64 attack_addr(struct attack *at, u64 pa)
+{
+	return at->dom ? pa : phys_to_dma(&at->edu->pdev->dev, pa);
+}
+
+static const char *attack_how(struct attack *at)
+{
+	return at->dom ? "through the identity domain" :
+	       "at its physical address (no IOMMU: dma-direct)";
+}
+
+/* DMA-read the page at physical address @pa into @out via the device buffer. */
+static int attack_read(struct attack *at, u64 pa, u8 *out)
 {
 	int ret;
 
 	memset(at->scratch_va, 0x5a, PAGE_SIZE);
-	ret = edu_dma(at->edu, iova, EDU_BUF_SIZE, false);
+	ret = edu_dma(at->edu, attack_addr(at, pa), EDU_BUF_SIZE, false);
 	if (!ret)
-		ret = edu_dma(at->edu, at->scratch, EDU_BUF_SIZE, true);
+		ret = edu_dma(at->edu, attack_addr(at, at->scratch), EDU_BUF_SIZE, true);
 	if (!ret)
 		memcpy(out, at->scratch_va, EDU_BUF_SIZE);
 	return ret;
 }
 
-static int attack_write(struct attack *at, u64 iova, const u8 *data)
+static int attack_write(struct attack *at, u64 pa, const u8 *data)
 {
 	int ret;
 
 	memcpy(at->scratch_va, data, EDU_BUF_SIZE);
-	ret = edu_dma(at->edu, at->scratch, EDU_BUF_SIZE, false);
+	ret = edu_dma(at->edu, attack_addr(at, at->scratch), EDU_BUF_SIZE, false);
 	if (!ret)
-		ret = edu_dma(at->edu, iova, EDU_BUF_SIZE, true);
+		ret = edu_dma(at->edu, attack_addr(at, pa), EDU_BUF_SIZE, true);
 	return ret;
 }
 
@@ -176,13 +201,30 @@ static void attack_end(struct attack *at)
 	free_page((unsigned long)at->ctrl_va);
 }
 
+/* Attach the device to an unmanaged domain that maps the pages one-to-one. */
+static int attack_map(struct attack *at, u64 addr, u64 size)
+{
+	struct device *dev = &at->edu->pdev->dev;
+	int prot = IOMMU_READ | IOMMU_WRITE;
+	struct iommu_domain *dom;
+
+	dom = iommu_paging_domain_alloc(dev);
+	if (IS_ERR(dom))
+		return PTR_ERR(dom);
+	at->dom = dom;
+	return iommu_map(dom, at->scratch, at->scratch, PAGE_SIZE, prot, GFP_KERNEL) ?:
+	       iommu_map(dom, at->ctrl, at->ctrl, PAGE_SIZE, prot, GFP_KERNEL) ?:
+	       iommu_map(dom, addr, addr, size, prot, GFP_KERNEL) ?:
+	       iommu_attach_device(dom, dev);
+}
+
 /* Returns the length of an error message in @msg, or 0 when ready. */
 static int attack_begin(struct attack *at, struct edu *edu, u64 addr, u64 size,
 			char *msg, size_t sz)
 {
 	struct device *dev = &edu->pdev->dev;
-	int ret, prot = IOMMU_READ | IOMMU_WRITE;
 	u8 *buf;
+	int ret;
 
 	memset(at, 0, sizeof(*at));
 	at->edu = edu;
@@ -195,32 +237,25 @@ static int attack_begin(struct attack *at, struct edu *edu, u64 addr, u64 size,
 	}
 	at->scratch = virt_to_phys(at->scratch_va);
 	at->ctrl = virt_to_phys(at->ctrl_va);
-	at->dom = iommu_paging_domain_alloc(dev);
-	if (IS_ERR(at->dom)) {
-		ret = PTR_ERR(at->dom);
-		at->dom = NULL;
-		attack_end(at);
-		return scnprintf(msg, sz, "error: iommu_paging_domain_alloc: %d\n", ret);
-	}
-	ret = iommu_map(at->dom, at->scratch, at->scratch, PAGE_SIZE, prot, GFP_KERNEL) ?:
-	      iommu_map(at->dom, at->ctrl, at->ctrl, PAGE_SIZE, prot, GFP_KERNEL) ?:
-	      iommu_map(at->dom, addr, addr, size, prot, GFP_KERNEL) ?:
-	      iommu_attach_device(at->dom, dev);
-	if (ret) {
-		attack_end(at);
-		return scnprintf(msg, sz, "error: identity domain setup: %d\n", ret);
+	/* Without an IOMMU for the device, DMA goes to physical addresses. */
+	if (device_iommu_mapped(dev)) {
+		ret = attack_map(at, addr, size);
+		if (ret) {
+			attack_end(at);
+			return scnprintf(msg, sz, "error: identity domain setup: %d\n", ret);
+		}
 	}
 
-	/* Control: a host page must be readable through this domain. */
+	/* Control: a host page must be readable the same way. */
 	buf = kmalloc(EDU_BUF_SIZE, GFP_KERNEL);
 	get_random_bytes(at->ctrl_va, PAGE_SIZE);
 	ret = buf ? attack_read(at, at->ctrl, buf) : -ENOMEM;
 	if (ret || memcmp(buf, at->ctrl_va, EDU_BUF_SIZE)) {
+		ret = scnprintf(msg, sz, "error: control DMA of a host page %s failed (%d)\n",
+				attack_how(at), ret);
 		kfree(buf);
 		attack_end(at);
-		return scnprintf(msg, sz,
-				 "error: control DMA of a host page through the identity domain failed (%d)\n",
-				 ret);
+		return ret;
 	}
 	kfree(buf);
 	return 0;
@@ -253,7 +288,7 @@ static int probe_run(struct edu *edu, char *msg, size_t sz)
 	len = attack_begin(&at, edu, edu->probe_addr, edu->probe_size, msg, sz);
 	if (len)
 		goto out;
-	len = scnprintf(msg, sz, "control: host page read through the identity domain: ok\n");
+	len = scnprintf(msg, sz, "control: host page read %s: ok\n", attack_how(&at));
 
 	/*
 	 * Each edu DMA takes 100 ms of virtual time: read a sample of pages
@@ -329,7 +364,7 @@ static int peek_run(struct edu *edu, char *msg, size_t sz)
 	len = attack_begin(&at, edu, page, PAGE_SIZE, msg, sz);
 	if (len)
 		goto out;
-	len = scnprintf(msg, sz, "control: host page read through the identity domain: ok\n");
+	len = scnprintf(msg, sz, "control: host page read %s: ok\n", attack_how(&at));
 	ret = attack_read(&at, page, buf);
 	attack_end(&at);
 	if (ret) {
