@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Guest-side tests, grouped. Usage: tests.sh GROUP... (boot io edu kunit
-# selftests idmap probe smmu). Prints TAP test lines and "# report: key:
+# selftests idmap probe vfio smmu). Prints TAP test lines and "# report: key:
 # value" lines; the plan line comes last.
 N=0
 arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^pkvmtest\.$1=//p" | tail -n 1; }
@@ -417,6 +417,126 @@ group_probe() {
 	esac
 }
 
+# The edu device handed to userspace through VFIO: the protected-VM DMA test
+# (KVM selftest arm64/pvm_dma_isolation), then the VFIO selftests, which
+# drive edu with the VFIO library's edu driver. Afterwards edu goes back to
+# pkvm_edu for the groups that follow.
+EDU_ID="0x1234 0x11e8"
+edu_bdf() {
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor") $(cat "$d/device")" = "$EDU_ID" ] && basename "$d" && return
+	done
+}
+pci_driver() { basename "$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null)" 2>/dev/null; }
+# pci_rebind BDF DRIVER: move the device to DRIVER ("" = whichever matches).
+pci_rebind() {
+	d=/sys/bus/pci/devices/$1
+	[ -e "$d/driver" ] && echo "$1" >"$d/driver/unbind"
+	echo "$2" >"$d/driver_override"
+	echo "$1" >/sys/bus/pci/drivers_probe 2>/dev/null
+	[ -n "$2" ] || return 0
+	[ "$(pci_driver "$1")" = "$2" ]
+}
+
+# vfio_tap NAME: run the TAP output in /tmp/vfio.out through as our own
+# results, "vfio: NAME: <description>".
+vfio_tap() {
+	sed -n 's/^\(not ok\|ok\) [0-9]* \(.*\)$/\1|\2/p' /tmp/vfio.out >/tmp/vfio.tap
+	while IFS='|' read -r res desc; do
+		case "$res/$desc" in
+		*"# SKIP"*) skip "vfio: $1: ${desc%% # SKIP*}" "${desc#*# SKIP }" ;;
+		ok/*) ok "vfio: $1: $desc" ;;
+		*) notok "vfio: $1: $desc" ;;
+		esac
+	done </tmp/vfio.tap
+}
+
+group_vfio() {
+	exp=$(smmu_expect)
+	dev=$(edu_bdf)
+	if [ -z "$dev" ]; then notok "vfio: edu device present" "no PCI device $EDU_ID"; return; fi
+	if [ "$exp" = s2only ]; then
+		skip "vfio: edu through VFIO" "s2only: the host has no IOMMU (no stage 1 for it), VFIO needs an IOMMU group"
+		return
+	fi
+	if ! pci_rebind "$dev" vfio-pci; then
+		notok "vfio: edu bound to vfio-pci" "bound to '$(pci_driver "$dev")': $(dmesg | grep -E 'vfio' | tail -n 2 | tr '\n' ' ')"
+		pci_rebind "$dev" ""
+		return
+	fi
+	ok "vfio: edu ($dev) bound to vfio-pci"
+
+	# First the protected VM: the SMMU driver rate-limits its fault reports
+	# (10 per 5 s), and the VFIO tests' unmapped-IOVA cases use them up.
+	bin=/selftests/kvm/arm64/pvm_dma_isolation
+	timeout 120 "$bin" "$dev" >/tmp/vfio.out 2>&1
+	rc=$?
+	sed 's/^/# pvm_dma_isolation: /' /tmp/vfio.out
+	case "$exp/$rc" in
+	*/4)
+		skip "vfio: pvm_dma_isolation" "$(grep -m1 -iE 'skip|requirement|no protected' /tmp/vfio.out | cut -c1-160)"
+		;;
+	s1only/*)
+		# The documented refusal path: nothing stops the device.
+		name="vfio: s1only: pKVM refused the SMMU, a device reaches a protected VM's memory (documented refusal)"
+		leaks=$(grep -cE '^not ok [0-9]+ private page' /tmp/vfio.out)
+		works=$(grep -cE '^ok [0-9]+ (shared page|device reaches)' /tmp/vfio.out)
+		if [ "$leaks" -eq 3 ] && [ "$works" -eq 3 ]; then
+			ok "$name" "as documented: pKVM still keeps the host's CPUs out of the VM's memory, but not devices"
+		else
+			notok "$name" "exit $rc, private-page checks failed $leaks of 3, device checks passed $works of 3"
+		fi
+		;;
+	*)
+		vfio_tap pvm_dma_isolation
+		[ "$rc" = 0 ] || grep -q '^ok\|^not ok' /tmp/vfio.out ||
+			notok "vfio: pvm_dma_isolation" "exit $rc: $(tail -n 3 /tmp/vfio.out | tr '\n' ' ' | cut -c1-200)"
+		[ "$rc" = 0 ] || [ "$rc" = 1 ] ||
+			notok "vfio: pvm_dma_isolation ran to the end" "exit $rc"
+		;;
+	esac
+
+	# The VFIO selftests, one result per program with the harness totals.
+	# The driver test sets up a 1 GiB buffer per case (4-5 s under TCG):
+	# run the cases that DMA, in the one IOMMU interface the scenario names
+	# (pkvmtest.vfio, a variant: iommufd, vfio_type1v2_iommu, ...), and
+	# not at all in scenarios that do not name one.
+	mode=$(arg vfio)
+	if [ -z "$mode" ]; then
+		pci_rebind "$dev" ""
+		return
+	fi
+	driver_cases=""
+	for c in memcpy_success memcpy_from_unmapped_iova memcpy_to_unmapped_iova send_msi memcpy_storm; do
+		driver_cases="$driver_cases -r vfio_pci_driver_test.$mode.$c"
+	done
+	for t in vfio_pci_driver_test vfio_dma_mapping_test vfio_pci_device_test; do
+		start=$(date +%s)
+		cases=""
+		[ "$t" = vfio_pci_driver_test ] && cases=$driver_cases
+		# shellcheck disable=SC2086
+		timeout 300 "/selftests/vfio/$t" $cases "$dev" >/tmp/vfio.out 2>&1
+		rc=$?
+		d="$(( $(date +%s) - start ))s"
+		tot=$(sed -n 's/^# Totals: //p' /tmp/vfio.out | tail -n 1)
+		report "vfio-$t" "exit $rc in $d: ${tot:-no totals}"
+		case $rc in
+		0) ok "vfio: $t" "$tot, $d" ;;
+		4) skip "vfio: $t" "$(grep -m1 -iE 'skip' /tmp/vfio.out | cut -c1-160)" ;;
+		*)
+			sed 's/^/# '"$t"': /' /tmp/vfio.out | grep -E 'not ok|Assertion|FAIL|Expression|Observed' | head -n 20
+			notok "vfio: $t" "exit $rc in $d: ${tot:-no totals}; $(grep -m3 '^not ok' /tmp/vfio.out | tr '\n' ' ' | cut -c1-200)"
+			;;
+		esac
+	done
+
+	pci_rebind "$dev" ""
+	drv=$(pci_driver "$dev")
+	if [ -d /sys/module/pkvm_edu ] && [ "$drv" != pkvm_edu ]; then
+		notok "vfio: edu returned to pkvm_edu" "bound to '${drv:-nothing}'"
+	fi
+}
+
 # The hypervisor's SMMUv3 counters (debugfs pkvm_smmuv3/<MMIO address>, one
 # "name value" per line), after the traffic of the earlier groups.
 SMMU_COUNTERS="traps bad_accesses cmds cmds_forwarded cmds_rewritten cmds_dropped cmds_rejected cmds_issued syncs stes_shadowed stes_unchanged stes_rejected invalidations events events_lost"
@@ -555,7 +675,7 @@ group_smmu() {
 
 for g in "$@"; do
 	case "$g" in
-	boot|io|edu|kunit|selftests|idmap|probe|smmu) "group_$g" ;;
+	boot|io|edu|kunit|selftests|idmap|probe|vfio|smmu) "group_$g" ;;
 	*) notok "unknown test group '$g'" ;;
 	esac
 done

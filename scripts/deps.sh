@@ -51,20 +51,30 @@ if [ "${#missing[@]}" -gt 0 ] || ! qemu_ok; then
 fi
 qemu_ok || die "qemu-system-aarch64 >= $QEMU_MIN not available (got: $(qemu-system-aarch64 --version 2>&1 | head -n 1))"
 
-# An arm64 busybox for the initramfs, unpacked into the cache.
-if [ ! -x "$BUSYBOX_DIR/bin/busybox" ]; then
+# arm64 packages that are not installed on the build machine, unpacked into
+# the cache: busybox for the initramfs, and libuuid (static) for the VFIO
+# selftests' library, which the guest-side tests link statically.
+ARM64_PKGS=(busybox-static uuid-dev)
+if [ ! -x "$BUSYBOX_DIR/bin/busybox" ] || [ ! -f "$ARM64_SYSROOT/usr/lib/aarch64-linux-gnu/libuuid.a" ]; then
 	rm -rf "$BUSYBOX_DIR.tmp"
 	mkdir -p "$BUSYBOX_DIR.tmp"
 	apt_private arm64 arm64 bookworm
 	run_step "apt lists for arm64 (private)" "$LOGS/deps-apt-arm64.log" \
 		"check network access to the Debian archive" apt-get "${APT_PRIVATE[@]}" update -q
-	(cd "$BUSYBOX_DIR.tmp" && apt-get "${APT_PRIVATE[@]}" download -q busybox-static:arm64) \
-		>"$LOGS/deps-busybox.log" 2>&1 || die "busybox-static:arm64 download failed (log: $LOGS/deps-busybox.log)"
-	dpkg -x "$BUSYBOX_DIR.tmp"/busybox-static_*_arm64.deb "$BUSYBOX_DIR.tmp/root"
+	(cd "$BUSYBOX_DIR.tmp" && apt-get "${APT_PRIVATE[@]}" download -q "${ARM64_PKGS[@]/%/:arm64}") \
+		>"$LOGS/deps-arm64.log" 2>&1 || die "downloading ${ARM64_PKGS[*]} (arm64) failed (log: $LOGS/deps-arm64.log)"
+	for p in "${ARM64_PKGS[@]}"; do
+		dpkg -x "$BUSYBOX_DIR.tmp/${p}"_*_arm64.deb "$BUSYBOX_DIR.tmp/root"
+	done
 	mkdir -p "$BUSYBOX_DIR/bin"
 	cp "$BUSYBOX_DIR.tmp/root/bin/busybox" "$BUSYBOX_DIR/bin/busybox"
+	rm -rf "$ARM64_SYSROOT"
+	mkdir -p "$ARM64_SYSROOT/usr/lib"
+	cp -a "$BUSYBOX_DIR.tmp/root/usr/include" "$ARM64_SYSROOT/usr/"
+	cp -a "$BUSYBOX_DIR.tmp/root/usr/lib/aarch64-linux-gnu" "$ARM64_SYSROOT/usr/lib/"
 	rm -rf "$BUSYBOX_DIR.tmp"
 fi
 file -L "$BUSYBOX_DIR/bin/busybox" | grep -q 'ARM aarch64' || die "$BUSYBOX_DIR/bin/busybox is not an arm64 binary"
+[ -f "$ARM64_SYSROOT/usr/include/uuid/uuid.h" ] || die "no uuid.h in $ARM64_SYSROOT (remove it and re-run scripts/deps.sh)"
 
-say "deps: $(aarch64-linux-gnu-gcc --version | head -n 1); $(qemu-system-aarch64 --version | head -n 1); busybox arm64 ok"
+say "deps: $(aarch64-linux-gnu-gcc --version | head -n 1); $(qemu-system-aarch64 --version | head -n 1); busybox and libuuid arm64 ok"

@@ -9,6 +9,8 @@ CACHE=${PKVM_SMMUV3_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pkvm-smmuv3}
 TREE=${TREE:-$BUILD/linux}
 KOUT=${KOUT:-$BUILD/kout}
 CROSS=aarch64-linux-gnu-
+# arm64 headers and static libraries the guest-side programs link (deps.sh).
+ARM64_SYSROOT=$CACHE/arm64-sysroot
 JOBS=${JOBS:-$(( $(nproc) + 1 ))}
 mkdir -p "$LOGS" "$CACHE"
 

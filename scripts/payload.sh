@@ -23,32 +23,48 @@ for d in "$TOP"/tests/*/; do
 	mods+=("$BUILD/tests/$n"/*.ko)
 done
 
-# KVM selftests, static, only the curated ones.
+# KVM selftests, static, only the curated ones plus those that need a device
+# (the vfio group runs them). The VFIO selftests drive edu through VFIO.
+# Both link libuuid from the arm64 sysroot (deps.sh).
 progs=$(grep -vE '^[[:space:]]*(#|$)' "$LIST" | awk '{print $1}')
+DEVICE_KVM_TESTS="arm64/pvm_dma_isolation"
+VFIO_TESTS="vfio_pci_driver_test vfio_dma_mapping_test vfio_pci_device_test"
+VST=$BUILD/kselftest/vfio
+ST_CC="${CROSS}gcc -static -I$ARM64_SYSROOT/usr/include -L$ARM64_SYSROOT/usr/lib/aarch64-linux-gnu"
 need=0
-for t in $progs; do [ "$KST/$t" -nt "$LIST" ] || [ -x "$KST/$t" ] || need=1; done
-if [ "$need" = 1 ] || [ "$TREE/tools/testing/selftests/kvm" -nt "$KST/.stamp" ]; then
+for t in $progs $DEVICE_KVM_TESTS; do [ "$KST/$t" -nt "$LIST" ] || [ -x "$KST/$t" ] || need=1; done
+for t in $VFIO_TESTS; do [ -x "$VST/$t" ] || need=1; done
+if [ "$need" = 1 ] || [ "$TREE/tools/testing/selftests/kvm" -nt "$KST/.stamp" ] ||
+   [ "$TREE/tools/testing/selftests/vfio" -nt "$KST/.stamp" ] ||
+   [ -n "$(find "$TREE/tools/testing/selftests/vfio" "$TREE/tools/testing/selftests/kvm" -newer "$KST/.stamp" -print -quit 2>/dev/null)" ]; then
 	run_step "kernel UAPI headers" "$LOGS/payload-headers.log" "see the log" "${KMAKE[@]}" headers
-	mkdir -p "$KST"
-	run_step "KVM selftests ($(echo "$progs" | wc -w) curated)" "$LOGS/payload-kselftest.log" \
+	mkdir -p "$KST" "$VST"
+	run_step "KVM selftests ($(echo "$progs" | wc -w) curated, $(echo "$DEVICE_KVM_TESTS" | wc -w) with a device)" \
+		"$LOGS/payload-kselftest.log" \
 		"fix the build error, or drop the test from guest/kvm-selftests.list with a reason" \
 		make -C "$TREE/tools/testing/selftests/kvm" -j"$JOBS" ARCH=arm64 CROSS_COMPILE="$CROSS" \
-			CC="${CROSS}gcc -static" OUTPUT="$KST" KHDR_INCLUDES="-isystem $KOUT/usr/include" \
-			$(for t in $progs; do printf '%s ' "$KST/$t"; done)
+			CC="$ST_CC" OUTPUT="$KST" KHDR_INCLUDES="-isystem $KOUT/usr/include" \
+			$(for t in $progs $DEVICE_KVM_TESTS; do printf '%s ' "$KST/$t"; done)
+	run_step "VFIO selftests ($(echo "$VFIO_TESTS" | wc -w))" "$LOGS/payload-vfio-selftests.log" \
+		"fix the build error (a missing uuid.h or libuuid.a: re-run scripts/deps.sh)" \
+		make -C "$TREE/tools/testing/selftests/vfio" -j"$JOBS" ARCH=arm64 CROSS_COMPILE="$CROSS" \
+			CC="$ST_CC" OUTPUT="$VST" KHDR_INCLUDES="-isystem $KOUT/usr/include" \
+			$(for t in $VFIO_TESTS; do printf '%s ' "$VST/$t"; done)
 	touch "$KST/.stamp"
 fi
 
 # The initramfs.
 rm -rf "$ROOT"
-mkdir -p "$ROOT"/{bin,sbin,dev,proc,sys,tmp,lib/modules,selftests/kvm}
+mkdir -p "$ROOT"/{bin,sbin,dev,proc,sys,tmp,lib/modules,selftests/kvm,selftests/vfio}
 cp "$CACHE/busybox-arm64/bin/busybox" "$ROOT/bin/busybox"
 ln -s busybox "$ROOT/bin/sh"
 cp "$TOP/guest/init" "$TOP/guest/tests.sh" "$ROOT/"
 [ "${#mods[@]}" -eq 0 ] || cp "${mods[@]}" "$ROOT/lib/modules/"
-for t in $progs; do
+for t in $progs $DEVICE_KVM_TESTS; do
 	mkdir -p "$ROOT/selftests/kvm/$(dirname "$t")"
 	cp "$KST/$t" "$ROOT/selftests/kvm/$t"
 done
+for t in $VFIO_TESTS; do cp "$VST/$t" "$ROOT/selftests/vfio/$t"; done
 cp "$LIST" "$ROOT/selftests/kvm/curated.list"
 # Where the hypervisor keeps its copy of the memblock list (hyp .bss): the
 # isolation probe reads it by DMA and compares with the first RAM base.
