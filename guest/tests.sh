@@ -466,8 +466,9 @@ group_vfio() {
 	fi
 	ok "vfio: edu ($dev) bound to vfio-pci"
 
-	# First the protected VM: the SMMU driver rate-limits its fault reports
-	# (10 per 5 s), and the VFIO tests' unmapped-IOVA cases use them up.
+	# First the protected VM: arm-smmu-v3 rate-limits its fault reports (10
+	# per 5 s), and the probe's or the VFIO tests' faults would use them
+	# up; the scenarios run this group before the probe.
 	bin=/selftests/kvm/arm64/pvm_dma_isolation
 	timeout 120 "$bin" "$dev" >/tmp/vfio.out 2>&1
 	rc=$?
@@ -531,6 +532,8 @@ group_vfio() {
 	done
 
 	pci_rebind "$dev" ""
+	# A fresh fault-report window for the groups that follow (see above).
+	sleep 5
 	drv=$(pci_driver "$dev")
 	if [ -d /sys/module/pkvm_edu ] && [ "$drv" != pkvm_edu ]; then
 		notok "vfio: edu returned to pkvm_edu" "bound to '${drv:-nothing}'"
