@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Guest-side tests, grouped. Usage: tests.sh GROUP... (boot io edu kunit
-# selftests idmap probe vfio smmu). Prints TAP test lines and "# report: key:
+# selftests idmap probe vfio smmu attack stress). Prints TAP test lines and "# report: key:
 # value" lines; the plan line comes last.
 N=0
 arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^pkvmtest\.$1=//p" | tail -n 1; }
@@ -676,9 +676,183 @@ group_smmu() {
 	done
 }
 
+# The malicious host (tests/attack/pkvm_attack.c): it takes the emulated
+# SMMU away from the host's driver by writing its registers, installs its
+# own stream table, command queue, context descriptors and page tables,
+# forges what a compromised kernel would, and points edu at hypervisor
+# memory. One result per scenario, "attack: <scenario>". Then the command
+# queue held in error while KVM VMs (page donations) need the hypervisor to
+# invalidate, then random register writes, STEs and command streams
+# (pkvmtest.attack_fuzz=<iterations>, default 2000), then the host driver
+# must work again. The probe group after this one checks isolation again.
+# s1only (pKVM refused the SMMU, the host drives it): the three attacks
+# that need no more than a host with its own SMMU must get through.
+ATTACK_LEAKS="ste-bypass ste-s1-pgtable-to-hyp gbpa-bypass"
+attack_smmu_counter() {
+	f=$(ls /sys/kernel/debug/pkvm_smmuv3/* 2>/dev/null | head -n 1)
+	[ -n "$f" ] && sed -n "s/^$1 \([0-9]*\)$/\1/p" "$f"
+}
+group_attack() {
+	exp=$(smmu_expect)
+	if ! protected; then
+		skip "attack: hostile host scenarios" "no pKVM in this scenario (pkvmtest.kvm=$(arg kvm)): nothing to attack"
+		return
+	fi
+	va=$(sed -n 's/^hyp_memory //p' /hyp-symbols 2>/dev/null)
+	ram=$(sed -n 's/^\([0-9a-f]*\)-[0-9a-f]* : System RAM$/\1/p' /proc/iomem | head -n 1)
+	base=$(dmesg | grep -m1 -o 'Reserved [0-9]* MiB at 0x[0-9a-f]*' | cut -d' ' -f5)
+	dev=$(edu_bdf)
+	if [ -z "$va" ] || [ -z "$ram" ] || [ -z "$base" ] || [ -z "$dev" ]; then
+		notok "attack: set-up" "missing input: hyp_memory va '$va', first RAM '$ram', carve-out '$base', edu '$dev'"
+		return
+	fi
+	old=$(pci_driver "$dev")
+	pci_rebind "$dev" pkvm_attack
+	if ! insmod /lib/modules/pkvm_attack.ko 2>/tmp/insmod.out || [ ! -d /sys/kernel/debug/pkvm_attack ]; then
+		notok "attack: set-up" "pkvm_attack: $(cat /tmp/insmod.out) $(dmesg | grep -E 'pkvm_attack' | tail -n 2 | tr '\n' ' ')"
+		return
+	fi
+	A=/sys/kernel/debug/pkvm_attack
+	echo "$va 0x$ram $base" >$A/target
+	list=all
+	[ "$exp" = s1only ] && list=$(echo $ATTACK_LEAKS | tr ' ' ',')
+	echo "$list" >$A/run
+	cat $A/run >/tmp/attack.out
+	sed -n 's/^# /# attack: /p' /tmp/attack.out
+	sed -n 's/^\(ok\|not ok\|skip\) attack: \([^ ]*\) # \(.*\)$/\1|\2|\3/p' /tmp/attack.out >/tmp/attack.tap
+	[ -s /tmp/attack.tap ] || notok "attack: scenarios ran" "no result: $(head -c 300 /tmp/attack.out)"
+	while IFS='|' read -r res name detail; do
+		if [ "$exp" = s1only ]; then
+			# The documented refusal: the attack must get through.
+			case "$res/$detail" in
+			"not ok/LEAKED"*) ok "attack: s1only: $name gets through (pKVM refused the SMMU, documented)" "$detail" ;;
+			*) notok "attack: s1only: $name gets through (pKVM refused the SMMU, documented)" "$res: $detail" ;;
+			esac
+			continue
+		fi
+		case "$res" in
+		ok) ok "attack: $name" "$detail" ;;
+		skip) skip "attack: $name" "$detail" ;;
+		*) notok "attack: $name" "$detail" ;;
+		esac
+	done </tmp/attack.tap
+	if [ "$exp" != s1only ]; then
+		# The command queue held in error while VMs are created: their
+		# page donations need the hypervisor's own invalidations.
+		name="attack: cmdq-held-in-error-during-donations"
+		inv0=$(attack_smmu_counter invalidations)
+		if echo 1 >$A/hold 2>/tmp/hold.out; then
+			t=/selftests/kvm/arm64/psci_test
+			if [ -x "$t" ]; then timeout 120 "$t" >/tmp/hold-vm.out 2>&1; vm=$?; else vm=none; fi
+			inv1=$(attack_smmu_counter invalidations)
+			echo 0 >$A/hold
+			res=$(sed -n 's/^\(ok\|not ok\) attack: cmdq-held-in-error # //p' $A/hold)
+			detail="VM test (arm64/psci_test) exit $vm; invalidations ${inv0:-?} -> ${inv1:-?}; $res"
+			if [ "$vm" = 0 ] && grep -q '^ok attack: cmdq-held-in-error' $A/hold &&
+			   [ -n "$inv0" ] && [ -n "$inv1" ] && [ "$inv1" -gt "$inv0" ]; then
+				ok "$name" "$detail"
+			else
+				notok "$name" "$detail"
+			fi
+		else
+			notok "$name" "hold: $(cat /tmp/hold.out)"
+		fi
+		iters=$(arg attack_fuzz)
+		iters=${iters:-2000}
+		seed=$(date +%s)
+		name="attack: in-guest fuzz (random registers, STEs, command streams)"
+		if echo "$seed $iters" >$A/fuzz 2>/tmp/fuzz.out; then
+			res=$(cat $A/fuzz)
+			report attack-fuzz "$res"
+			ok "$name" "$res"
+		else
+			notok "$name" "seed $seed: $(cat /tmp/fuzz.out) $(cat $A/fuzz)"
+		fi
+	fi
+	rmmod pkvm_attack
+	# The host's driver must work as before.
+	pci_rebind "$dev" "$old" >/dev/null
+	name="attack: the host's driver works again afterwards"
+	if [ "$old" = pkvm_edu ] && [ -f /sys/kernel/debug/pkvm_edu/roundtrip ]; then
+		res=$(cat /sys/kernel/debug/pkvm_edu/roundtrip)
+		case "$res" in pass*) ok "$name" "edu back on pkvm_edu, $res" ;; *) notok "$name" "$res" ;; esac
+	else
+		notok "$name" "edu was bound to '${old:-nothing}', now '$(pci_driver "$dev")'"
+	fi
+}
+
+# Stress (pkvmtest.stress_secs=S, default 15), all at once for S seconds:
+# DMA map/unmap threads on every CPU with DMA round trips (pkvm_edu),
+# virtio-blk writes read back and compared, and protected VMs created and
+# destroyed (guest/pvm_churn.c: their pages are donated, then reclaimed).
+# Afterwards no legitimate DMA may have failed, the identity map's pool is
+# back where it was (no table leaked), and the identity map check finds no
+# violation. The probe group after this one checks blocked DMA again.
+idmap_field() { sed -n "s/^$1 \([0-9]*\)$/\1/p" "$2"; }
+blk_stress() { # blk_stress SECONDS: rounds and failures on stdout
+	end=$(( $(date +%s) + $1 )) rounds=0 bad=0
+	while [ "$(date +%s)" -lt "$end" ]; do
+		dd if=/dev/urandom of=/tmp/stress.blk bs=1M count=4 2>/dev/null
+		w=$(sha256sum </tmp/stress.blk | cut -d' ' -f1)
+		dd if=/tmp/stress.blk of=/dev/vda bs=1M seek=16 conv=fsync 2>/dev/null
+		echo 3 >/proc/sys/vm/drop_caches
+		r=$(dd if=/dev/vda bs=1M skip=16 count=4 2>/dev/null | sha256sum | cut -d' ' -f1)
+		rounds=$((rounds + 1))
+		[ "$w" = "$r" ] || bad=$((bad + 1))
+	done
+	rm -f /tmp/stress.blk
+	echo "$rounds $bad"
+}
+group_stress() {
+	secs=$(arg stress_secs)
+	secs=${secs:-15}
+	if ! edu_load; then notok "stress: set-up" "edu driver: $EDU_ERR"; return; fi
+	chk=/sys/kernel/debug/pkvm_iommu/idmap_check
+	have_chk=no
+	[ -f $chk ] && cat $chk >/tmp/idmap0.out 2>/dev/null && have_chk=yes
+	blk_stress "$secs" >/tmp/blk.out &
+	bpid=$!
+	/bin/pvm_churn "$secs" 64 >/tmp/churn.out 2>&1 &
+	cpid=$!
+	echo "$secs" >/sys/kernel/debug/pkvm_edu/stress
+	cat /sys/kernel/debug/pkvm_edu/stress >/tmp/stress.out
+	wait $bpid
+	wait $cpid
+	crc=$?
+	res=$(cat /tmp/stress.out)
+	report stress-dma "$res"
+	case "$res" in pass*) ok "stress: DMA map/unmap on every CPU and DMA round trips" "$res" ;;
+	*) notok "stress: DMA map/unmap on every CPU and DMA round trips" "$res" ;; esac
+	read -r rounds bad </tmp/blk.out
+	report stress-blk "$rounds rounds of 4 MiB, $bad mismatches"
+	if [ "${rounds:-0}" -gt 0 ] && [ "$bad" = 0 ]; then ok "stress: virtio-blk writes read back intact meanwhile" "$rounds rounds of 4 MiB"
+	else notok "stress: virtio-blk writes read back intact meanwhile" "${rounds:-0} rounds, ${bad:-?} mismatches"; fi
+	churn=$(cat /tmp/churn.out)
+	report stress-pvm "$churn"
+	name="stress: protected VMs created and destroyed meanwhile (pages donated and reclaimed)"
+	case "$crc" in
+	0) ok "$name" "$churn" ;;
+	4) if protected; then notok "$name" "$churn"; else skip "$name" "$churn"; fi ;;
+	*) notok "$name" "exit $crc: $churn" ;;
+	esac
+	name="stress: the identity map's pool is back at its level, no violation"
+	if [ "$have_chk" = no ]; then
+		skip "$name" "no $chk (needs pKVM's IOMMU driver and CONFIG_NVHE_EL2_DEBUG)"
+	elif ! cat $chk >/tmp/idmap1.out 2>&1; then
+		notok "$name" "reading $chk: $(cat /tmp/idmap1.out)"
+	else
+		p0=$(idmap_field pool_used_pages /tmp/idmap0.out) p1=$(idmap_field pool_used_pages /tmp/idmap1.out)
+		v1=$(idmap_field violations /tmp/idmap1.out)
+		m1=$(idmap_field mapped_pages /tmp/idmap1.out) a1=$(idmap_field host_accessible_pages /tmp/idmap1.out)
+		detail="pool pages ${p0:-?} before, ${p1:-?} after; $v1 violations; $m1 of $a1 host pages mapped"
+		if [ -n "$p0" ] && [ "$p0" = "$p1" ] && [ "$v1" = 0 ] && [ "$m1" = "$a1" ]; then ok "$name" "$detail"
+		else notok "$name" "$detail"; fi
+	fi
+}
+
 for g in "$@"; do
 	case "$g" in
-	boot|io|edu|kunit|selftests|idmap|probe|vfio|smmu) "group_$g" ;;
+	boot|io|edu|kunit|selftests|idmap|probe|vfio|smmu|attack|stress) "group_$g" ;;
 	*) notok "unknown test group '$g'" ;;
 	esac
 done

@@ -57,6 +57,13 @@ fi
 rm -rf "$ROOT"
 mkdir -p "$ROOT"/{bin,sbin,dev,proc,sys,tmp,lib/modules,selftests/kvm,selftests/vfio}
 cp "$CACHE/busybox-arm64/bin/busybox" "$ROOT/bin/busybox"
+# Guest-side helper programs (guest/*.c), static.
+for c in "$TOP"/guest/*.c; do
+	p=$(basename "$c" .c)
+	run_step "guest program $p" "$LOGS/payload-$p.log" "fix the compile error in guest/$p.c" \
+		"${CROSS}gcc" -static -O2 -Wall -Wextra -Werror -isystem "$KOUT/usr/include" \
+			-o "$ROOT/bin/$p" "$c"
+done
 ln -s busybox "$ROOT/bin/sh"
 cp "$TOP/guest/init" "$TOP/guest/tests.sh" "$ROOT/"
 [ "${#mods[@]}" -eq 0 ] || cp "${mods[@]}" "$ROOT/lib/modules/"

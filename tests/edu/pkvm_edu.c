@@ -16,6 +16,8 @@
  *              the page holding that u64 and report whether the expected
  *              value came back (proof that a read got through, which zeros
  *              are not).
+ *   stress     write "<seconds>", then read: map/unmap threads on every CPU
+ *              and DMA round trips, for that long; "pass ..." or "fail ...".
  *   How the device is pointed at the target: when it is behind an IOMMU,
  *   through an unmanaged IOMMU domain that maps the target one-to-one (what
  *   a hostile host kernel can do with its own SMMU driver); when it is not
@@ -28,10 +30,12 @@
 #include <linux/dma-direct.h>
 #include <linux/io.h>
 #include <linux/iommu.h>
+#include <linux/kthread.h>
 #include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/random.h>
+#include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 #include <asm/memory.h>
@@ -54,6 +58,7 @@ struct edu {
 	struct mutex lock;	/* one DMA at a time */
 	u64 probe_addr, probe_size;
 	u64 peek_va, peek_expect;
+	u32 stress_secs;
 	struct dentry *dir;
 };
 
@@ -76,6 +81,38 @@ static int edu_dma(struct edu *edu, u64 dev_addr, size_t len, bool to_ram)
 	return 0;
 }
 
+/*
+ * Map @src and @dst, DMA @src into the device and out to @dst, unmap.
+ * Returns 0, -ENOMEM (mapping), -ETIMEDOUT or -EIO (data differs).
+ */
+static int roundtrip_once(struct edu *edu, u8 *src, u8 *dst, dma_addr_t *s,
+			  dma_addr_t *d)
+{
+	struct device *dev = &edu->pdev->dev;
+	int ret;
+
+	get_random_bytes(src, EDU_BUF_SIZE);
+	memset(dst, 0, EDU_BUF_SIZE);
+	mutex_lock(&edu->lock);
+	*s = dma_map_single(dev, src, EDU_BUF_SIZE, DMA_TO_DEVICE);
+	*d = dma_map_single(dev, dst, EDU_BUF_SIZE, DMA_FROM_DEVICE);
+	if (dma_mapping_error(dev, *s) || dma_mapping_error(dev, *d)) {
+		ret = -ENOMEM;
+	} else {
+		ret = edu_dma(edu, *s, EDU_BUF_SIZE, false);
+		if (!ret)
+			ret = edu_dma(edu, *d, EDU_BUF_SIZE, true);
+	}
+	if (!dma_mapping_error(dev, *d))
+		dma_unmap_single(dev, *d, EDU_BUF_SIZE, DMA_FROM_DEVICE);
+	if (!dma_mapping_error(dev, *s))
+		dma_unmap_single(dev, *s, EDU_BUF_SIZE, DMA_TO_DEVICE);
+	mutex_unlock(&edu->lock);
+	if (!ret && memcmp(src, dst, EDU_BUF_SIZE))
+		ret = -EIO;
+	return ret;
+}
+
 static ssize_t roundtrip_read(struct file *f, char __user *ubuf, size_t n, loff_t *pos)
 {
 	struct edu *edu = edu_dev;
@@ -94,44 +131,123 @@ static ssize_t roundtrip_read(struct file *f, char __user *ubuf, size_t n, loff_
 		len = scnprintf(msg, sizeof(msg), "fail: out of memory\n");
 		goto out;
 	}
-	get_random_bytes(src, EDU_BUF_SIZE);
 	ps = virt_to_phys(src);
 	pd = virt_to_phys(dst);
-	mutex_lock(&edu->lock);
-	s = dma_map_single(dev, src, EDU_BUF_SIZE, DMA_TO_DEVICE);
-	d = dma_map_single(dev, dst, EDU_BUF_SIZE, DMA_FROM_DEVICE);
-	if (dma_mapping_error(dev, s) || dma_mapping_error(dev, d)) {
+	ret = roundtrip_once(edu, src, dst, &s, &d);
+	if (ret == -ENOMEM)
 		len = scnprintf(msg, sizeof(msg), "fail: dma_map_single\n");
-		goto unmap;
-	}
-	ret = edu_dma(edu, s, EDU_BUF_SIZE, false);
-	if (!ret)
-		ret = edu_dma(edu, d, EDU_BUF_SIZE, true);
-	dma_unmap_single(dev, d, EDU_BUF_SIZE, DMA_FROM_DEVICE);
-	dma_unmap_single(dev, s, EDU_BUF_SIZE, DMA_TO_DEVICE);
-	if (ret)
-		len = scnprintf(msg, sizeof(msg), "fail: DMA timed out\n");
-	else if (memcmp(src, dst, EDU_BUF_SIZE))
+	else if (ret == -EIO)
 		len = scnprintf(msg, sizeof(msg), "fail: data differs (iova %pad -> %pad)\n",
 				&s, &d);
+	else if (ret)
+		len = scnprintf(msg, sizeof(msg), "fail: DMA timed out\n");
 	else
 		len = scnprintf(msg, sizeof(msg),
 				"pass: %d bytes, dma %pad -> %pad, phys %pa -> %pa; %s\n",
 				EDU_BUF_SIZE, &s, &d, &ps, &pd,
 				device_iommu_mapped(dev) ? "translated by an IOMMU" :
 				"no IOMMU (dma-direct)");
-	goto unlock;
-unmap:
-	if (!dma_mapping_error(dev, s))
-		dma_unmap_single(dev, s, EDU_BUF_SIZE, DMA_TO_DEVICE);
-	if (!dma_mapping_error(dev, d))
-		dma_unmap_single(dev, d, EDU_BUF_SIZE, DMA_FROM_DEVICE);
-unlock:
-	mutex_unlock(&edu->lock);
 out:
 	kfree(src);
 	kfree(dst);
 	return simple_read_from_buffer(ubuf, n, pos, msg, len);
+}
+
+/*
+ * Stress: for @secs seconds, one thread per online CPU maps and unmaps
+ * buffers of 4 KiB to 256 KiB (scatter-gather of up to 16 pages, or
+ * single), while the reader runs DMA round trips and checks their data.
+ * Every mapping of a legitimate buffer must succeed and every round trip
+ * must carry its data.
+ */
+struct stress {
+	struct edu *edu;
+	unsigned long deadline;
+	atomic64_t maps, map_errors;
+};
+
+static int stress_fn(void *arg)
+{
+	struct stress *st = arg;
+	struct device *dev = &st->edu->pdev->dev;
+	struct scatterlist sg[16];
+	struct page *pages[16];
+	u32 i, nr;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		pages[i] = alloc_page(GFP_KERNEL);
+		if (!pages[i])
+			goto out;
+	}
+	while (time_before(jiffies, st->deadline) && !kthread_should_stop()) {
+		nr = 1 + get_random_u32_below(ARRAY_SIZE(pages));
+		sg_init_table(sg, nr);
+		for (i = 0; i < nr; i++)
+			sg_set_page(&sg[i], pages[i], PAGE_SIZE, 0);
+		ret = dma_map_sg(dev, sg, nr, DMA_BIDIRECTIONAL);
+		if (ret <= 0) {
+			atomic64_inc(&st->map_errors);
+		} else {
+			dma_unmap_sg(dev, sg, nr, DMA_BIDIRECTIONAL);
+			atomic64_inc(&st->maps);
+		}
+		cond_resched();
+	}
+out:
+	for (i = 0; i < ARRAY_SIZE(pages) && pages[i]; i++)
+		__free_page(pages[i]);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static int stress_run(struct edu *edu, char *msg, size_t sz)
+{
+	struct task_struct **t;
+	struct stress st = { .edu = edu };
+	u64 trips = 0, bad = 0;
+	dma_addr_t s, d;
+	u8 *src, *dst;
+	int cpu, ret, nthreads = 0;
+
+	src = kmalloc(EDU_BUF_SIZE, GFP_KERNEL);
+	dst = kmalloc(EDU_BUF_SIZE, GFP_KERNEL);
+	t = kcalloc(nr_cpu_ids, sizeof(*t), GFP_KERNEL);
+	if (!src || !dst || !t || !edu->stress_secs) {
+		kfree(src);
+		kfree(dst);
+		kfree(t);
+		return scnprintf(msg, sz, "fail: out of memory or no duration\n");
+	}
+	st.deadline = jiffies + edu->stress_secs * HZ;
+	for_each_online_cpu(cpu) {
+		t[cpu] = kthread_create_on_cpu(stress_fn, &st, cpu, "pkvm_edu_stress/%u");
+		if (IS_ERR(t[cpu])) {
+			t[cpu] = NULL;
+			continue;
+		}
+		wake_up_process(t[cpu]);
+		nthreads++;
+	}
+	while (time_before(jiffies, st.deadline)) {
+		ret = roundtrip_once(edu, src, dst, &s, &d);
+		trips++;
+		bad += !!ret;
+	}
+	for_each_online_cpu(cpu) {
+		if (t[cpu])
+			kthread_stop(t[cpu]);
+	}
+	kfree(t);
+	kfree(src);
+	kfree(dst);
+	return scnprintf(msg, sz,
+			 "%s: %u s, %d threads: %lld map/unmap pairs, %lld mapping errors; %llu DMA round trips, %llu failed\n",
+			 bad || atomic64_read(&st.map_errors) || !trips ||
+			 nthreads != num_online_cpus() ? "fail" : "pass",
+			 edu->stress_secs, nthreads, (s64)atomic64_read(&st.maps),
+			 (s64)atomic64_read(&st.map_errors), trips, bad);
 }
 
 /*
@@ -411,6 +527,25 @@ static ssize_t peek_read_file(struct file *f, char __user *ubuf, size_t n, loff_
 	return run_read(f, ubuf, n, pos, peek_run);
 }
 
+static ssize_t stress_read_file(struct file *f, char __user *ubuf, size_t n, loff_t *pos)
+{
+	return run_read(f, ubuf, n, pos, stress_run);
+}
+
+static ssize_t stress_write_file(struct file *f, const char __user *ubuf, size_t n,
+				 loff_t *pos)
+{
+	u32 secs;
+	int ret = kstrtou32_from_user(ubuf, n, 10, &secs);
+
+	if (ret)
+		return ret;
+	if (!secs || secs > 3600)
+		return -EINVAL;
+	edu_dev->stress_secs = secs;
+	return n;
+}
+
 /* Parse "<hex> <hex>" from user space. */
 static int parse_pair(const char __user *ubuf, size_t n, u64 *a, u64 *b)
 {
@@ -467,6 +602,12 @@ static const struct file_operations peek_fops = {
 	.write = peek_write_file,
 };
 
+static const struct file_operations stress_fops = {
+	.owner = THIS_MODULE,
+	.read = stress_read_file,
+	.write = stress_write_file,
+};
+
 static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct edu *edu;
@@ -493,6 +634,7 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	debugfs_create_file("roundtrip", 0400, edu->dir, NULL, &roundtrip_fops);
 	debugfs_create_file("probe", 0600, edu->dir, NULL, &probe_fops);
 	debugfs_create_file("peek", 0600, edu->dir, NULL, &peek_fops);
+	debugfs_create_file("stress", 0600, edu->dir, NULL, &stress_fops);
 	edu_dev = edu;
 	dev_info(&pdev->dev, "edu id 0x%08x, iommu group %d\n", readl(edu->bar + EDU_ID),
 		 pdev->dev.iommu_group ? iommu_group_id(pdev->dev.iommu_group) : -1);
