@@ -73,10 +73,13 @@ static void check_forward(const struct arm_smmu_pkvm_hw *hw,
 			same0 |= SPEC_TLBI0_ASID;
 		}
 		if (op == SPEC_OP_TLBI_NH_VA || op == SPEC_OP_TLBI_NH_VAA) {
-			known0 |= SPEC_TLBI0_NUM | SPEC_TLBI0_SCALE;
-			known1 = SPEC_CMD1_LEAF | SPEC_TLBI1_TTL | SPEC_TLBI1_TG |
-				 SPEC_TLBI1_ADDR;
-			same0 |= SPEC_TLBI0_NUM | SPEC_TLBI0_SCALE;
+			known1 = SPEC_CMD1_LEAF | SPEC_TLBI1_ADDR;
+			/* Range fields are RES0 without range invalidation */
+			if (hw->idr[3] & SPEC_IDR3_RIL) {
+				known0 |= SPEC_TLBI0_NUM | SPEC_TLBI0_SCALE;
+				same0 |= SPEC_TLBI0_NUM | SPEC_TLBI0_SCALE;
+				known1 |= SPEC_TLBI1_TTL | SPEC_TLBI1_TG;
+			}
 			same1 = known1;
 		}
 		CHECK(spec_get(o0, SPEC_TLBI0_VMID) == ARM_SMMU_PKVM_VMID,

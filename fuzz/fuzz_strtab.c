@@ -32,6 +32,7 @@ static void check_decode(const struct arm_smmu_pkvm_hw *hw, u64 base, u32 cfg,
 	u32 log2size = spec_get(cfg, SPEC_STRTAB_CFG_LOG2SIZE);
 	u32 split = spec_get(cfg, SPEC_STRTAB_CFG_SPLIT);
 	bool two_level = spec_get(cfg, SPEC_STRTAB_CFG_FMT) == SPEC_STRTAB_FMT_2LVL;
+	u64 size;
 
 	memset(st, 0xa5, sizeof(*st));
 	arm_smmu_pkvm_decode_strtab(hw, base, cfg, st);
@@ -40,8 +41,20 @@ static void check_decode(const struct arm_smmu_pkvm_hw *hw, u64 base, u32 cfg,
 	      st->log2size, hw->sid_bits);
 	CHECK(st->log2size == (log2size < hw->sid_bits ? log2size : hw->sid_bits),
 	      "stream table log2size %u, LOG2SIZE %u", st->log2size, log2size);
-	CHECK(st->addr == (base & SPEC_STRTAB_BASE_ADDR),
-	      "stream table address %#llx, STRTAB_BASE %#llx", st->addr, base);
+	/*
+	 * The SMMU aligns the table to its size: a linear table to
+	 * 64 << LOG2SIZE bytes, a 2-level one to its level-1 table, 8 bytes
+	 * per descriptor and at least 64 bytes.
+	 */
+	if (two_level)
+		size = st->log2size > split ? 8ULL << (st->log2size - split) : 8;
+	else
+		size = 64ULL << st->log2size;
+	if (size < 64)
+		size = 64;
+	CHECK(st->addr == (base & SPEC_STRTAB_BASE_ADDR & ~(size - 1)),
+	      "stream table address %#llx, STRTAB_BASE %#llx, table size %#llx",
+	      st->addr, base, size);
 	if (two_level) {
 		CHECK(st->split == split, "split %u, STRTAB_BASE_CFG.SPLIT %u",
 		      st->split, split);

@@ -685,9 +685,9 @@ group_smmu() {
 # invalidate, then random register writes, STEs and command streams
 # (pkvmtest.attack_fuzz=<iterations>, default 2000), then the host driver
 # must work again. The probe group after this one checks isolation again.
-# s1only (pKVM refused the SMMU, the host drives it): the three attacks
+# s1only (pKVM refused the SMMU, the host drives it): the four read-only attacks
 # that need no more than a host with its own SMMU must get through.
-ATTACK_LEAKS="ste-bypass ste-s1-pgtable-to-hyp gbpa-bypass"
+ATTACK_LEAKS="ste-bypass ste-s1-pgtable-to-hyp ste-s1-forged-s2-fields gbpa-bypass"
 attack_smmu_counter() {
 	f=$(ls /sys/kernel/debug/pkvm_smmuv3/* 2>/dev/null | head -n 1)
 	[ -n "$f" ] && sed -n "s/^$1 \([0-9]*\)$/\1/p" "$f"
@@ -716,6 +716,8 @@ group_attack() {
 	echo "$va 0x$ram $base" >$A/target
 	list=all
 	[ "$exp" = s1only ] && list=$(echo $ATTACK_LEAKS | tr ' ' ',')
+	# pkvmtest.attack_list=a,b: only those (for debugging)
+	[ -n "$(arg attack_list)" ] && list=$(arg attack_list)
 	echo "$list" >$A/run
 	cat $A/run >/tmp/attack.out
 	sed -n 's/^# /# attack: /p' /tmp/attack.out

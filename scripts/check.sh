@@ -10,11 +10,13 @@ all="nested-hvhe nested-nvhe s1only s2only native noel2"
 scenarios=${SCENARIOS:-$all}
 say "check: scenarios: $scenarios"
 "$TOP/scripts/test-harness.sh"
+# A short fuzzing pass of the emulation's decisions (make fuzz runs longer).
+FUZZ_SECONDS=${FUZZ_SECONDS:-10} "$TOP/scripts/fuzz.sh" || say "check: fuzz tests failed (build/logs/test-fuzz.log)"
 for s in $scenarios; do
 	"$TOP/scripts/boot.sh" "$s" || die "could not boot scenario $s"
 done
 say "check: results (full list in build/results/summary.txt)"
-python3 "$TOP/scripts/results.py" summary harness $scenarios
+python3 "$TOP/scripts/results.py" summary harness fuzz $scenarios
 rc=$?
 say "check: finished in $(elapsed)"
 exit "$rc"

@@ -59,7 +59,7 @@
 #define STE_1_CONT		GENMASK_ULL(16, 13)
 
 /* Our structures */
-#define ST_LOG2SIZE		8		/* linear table: SIDs 0-255 */
+#define ST_LOG2SIZE		8		/* SIDs 0-255, one L2 table */
 #define ST_ORDER		2		/* 256 * 64 bytes */
 #define CMDQ_SHIFT		8		/* 256 commands, one page */
 #define PT_PAGES		32
@@ -89,11 +89,15 @@ struct atk {
 	bool taken, held;
 	struct saved sv;
 
-	/* Targets, from debugfs */
-	u64 hyp_pa, hyp_val, carve_pa;
+	/*
+	 * Targets, from debugfs: hyp_val is at hyp_pa, in the page at
+	 * hyp_page; and the word last read where hyp_val is.
+	 */
+	u64 hyp_pa, hyp_page, hyp_val, carve_pa, seen;
 
 	/* Host memory the attacker owns */
-	__le64 *st;			/* linear stream table */
+	__le64 *l1;			/* level-1 stream table */
+	__le64 *st;			/* its one level-2 table */
 	struct arm_smmu_cmd *cmdq;	/* command queue, entries in LE */
 	u32 prod;
 	__le64 *cd;			/* one context descriptor */
@@ -469,9 +473,15 @@ static int try_read(struct atk *a, const u64 *dw, u64 addr)
 	return edu_dma(a, addr, false) ?: edu_drain(a);
 }
 
+static bool seen_hyp(struct atk *a, const u8 *page)
+{
+	a->seen = *(u64 *)(page + offset_in_page(a->hyp_pa));
+	return a->seen == a->hyp_val;
+}
+
 static bool got_hyp(struct atk *a)
 {
-	return *(u64 *)(a->buf + offset_in_page(a->hyp_pa)) == a->hyp_val;
+	return seen_hyp(a, a->buf);
 }
 
 static bool got_ctl(struct atk *a)
@@ -482,6 +492,23 @@ static bool got_ctl(struct atk *a)
 static bool has_s1(struct atk *a)
 {
 	return a->idr0 & IDR0_S1P;
+}
+
+/*
+ * Our stream table: two levels, as Linux writes it (QEMU keeps treating the
+ * table as 2-level once it was, whatever STRTAB_BASE_CFG says later), one
+ * level-1 descriptor spanning the 256 STEs of a->st.
+ */
+static void st_install(struct atk *a)
+{
+	a->l1[0] = cpu_to_le64((pa(a->st) & STRTAB_L1_DESC_L2PTR_MASK) |
+			       FIELD_PREP(STRTAB_L1_DESC_SPAN, ST_LOG2SIZE + 1));
+	wmb();
+	wr64(a, ARM_SMMU_STRTAB_BASE, pa(a->l1));
+	wr(a, ARM_SMMU_STRTAB_BASE_CFG,
+	   FIELD_PREP(STRTAB_BASE_CFG_FMT, STRTAB_BASE_CFG_FMT_2LVL) |
+	   FIELD_PREP(STRTAB_BASE_CFG_SPLIT, ST_LOG2SIZE) |
+	   FIELD_PREP(STRTAB_BASE_CFG_LOG2SIZE, ST_LOG2SIZE));
 }
 
 /* Take the SMMU from the host's driver, and give it back */
@@ -511,10 +538,7 @@ static int take(struct atk *a)
 	memset(a->st, 0, PAGE_SIZE << ST_ORDER);
 	memset(a->cmdq, 0, PAGE_SIZE);
 	a->prod = 0;
-	wr64(a, ARM_SMMU_STRTAB_BASE, pa(a->st));
-	wr(a, ARM_SMMU_STRTAB_BASE_CFG,
-	   FIELD_PREP(STRTAB_BASE_CFG_FMT, STRTAB_BASE_CFG_FMT_LINEAR) |
-	   FIELD_PREP(STRTAB_BASE_CFG_LOG2SIZE, ST_LOG2SIZE));
+	st_install(a);
 	wr64(a, ARM_SMMU_CMDQ_BASE, pa(a->cmdq) | CMDQ_SHIFT);
 	wr(a, ARM_SMMU_CMDQ_PROD, 0);
 	wr(a, ARM_SMMU_CMDQ_CONS, 0);
@@ -595,17 +619,21 @@ static void rec(struct atk *a, const char *name, int r, const char *fmt, ...)
  * The common verdict of a read attack: @leak is whether hypervisor data
  * came back, @ctl whether the control read of a host page worked.
  */
-static int verdict(char *d, size_t n, bool leak, bool ctl, const char *what)
+static int verdict(struct atk *a, char *d, size_t n, bool leak, bool ctl,
+		   const char *what)
 {
 	if (leak) {
-		scnprintf(d, n, "LEAKED: %s: the device read the hypervisor's data", what);
+		scnprintf(d, n, "LEAKED: %s: the device read the hypervisor's data (0x%llx at 0x%llx)",
+			  what, a->hyp_val, a->hyp_pa);
 		return R_FAIL;
 	}
 	if (!ctl) {
-		scnprintf(d, n, "error: %s: the control read of a host page failed, so a block proves nothing", what);
+		scnprintf(d, n, "error: %s: the control read of a host page failed, so a block proves nothing",
+			  what);
 		return R_FAIL;
 	}
-	scnprintf(d, n, "blocked: %s; the control read of a host page through the same path worked", what);
+	scnprintf(d, n, "blocked: %s (read 0x%llx where 0x%llx is); the control read of a host page through the same path worked",
+		  what, a->seen, a->hyp_pa);
 	return R_PASS;
 }
 
@@ -619,11 +647,11 @@ SCENARIO(sc_ste_bypass)
 	int ret;
 
 	ste_bypass(dw);
-	ret = try_read(a, dw, a->hyp_pa);
+	ret = try_read(a, dw, a->hyp_page);
 	leak = !ret && got_hyp(a);
 	ret = ret ?: try_read(a, dw, pa(a->ctl));
 	ctl = !ret && got_ctl(a);
-	return verdict(d, n, leak, ctl, "STE Config=bypass, DMA to the hypervisor's physical address");
+	return verdict(a, d, n, leak, ctl, "STE Config=bypass, DMA to the hypervisor's physical address");
 }
 
 /* STE stage 1 whose page tables map an IOVA onto hypervisor memory */
@@ -641,7 +669,7 @@ SCENARIO(sc_s1_pgtable)
 	leak = !ret && got_hyp(a);
 	ret = ret ?: try_read(a, dw, IOVA_CTL);
 	ctl = !ret && got_ctl(a);
-	return verdict(d, n, leak, ctl, "STE stage 1, page table maps IOVA 0x20000000 to the hypervisor's page");
+	return verdict(a, d, n, leak, ctl, "STE stage 1, page table maps IOVA 0x20000000 to the hypervisor's page");
 }
 
 /* Stage 1 with forged stage-2 fields (dwords 2-3) mapping everything */
@@ -660,7 +688,7 @@ SCENARIO(sc_s1_forged_s2)
 	leak = !ret && got_hyp(a);
 	ret = ret ?: try_read(a, dw, IOVA_CTL);
 	ctl = !ret && got_ctl(a);
-	return verdict(d, n, leak, ctl, "STE stage 1 with the host's own stage 2 (S2TTB, VMID, VTCR) in dwords 2-3");
+	return verdict(a, d, n, leak, ctl, "STE stage 1 with the host's own stage 2 (S2TTB, VMID, VTCR) in dwords 2-3");
 }
 
 /* Config stage 2 and nested with the host's stage 2 */
@@ -675,13 +703,13 @@ static int forged_cfg(struct atk *a, char *d, size_t n, u32 cfg)
 		(pa(a->cd) & STRTAB_STE_0_S1CTXPTR_MASK);
 	dw[1] = FIELD_PREP(STRTAB_STE_1_S1DSS, STRTAB_STE_1_S1DSS_SSID0);
 	ret = ret ?: s2_forge(a, dw);
-	ret = ret ?: try_read(a, dw, cfg == STRTAB_STE_0_CFG_S2_TRANS ? a->hyp_pa : IOVA_HYP);
+	ret = ret ?: try_read(a, dw, cfg == STRTAB_STE_0_CFG_S2_TRANS ? a->hyp_page : IOVA_HYP);
 	leak = !ret && got_hyp(a);
 	/* What must work: the same DMA with the device in bypass */
 	ste_bypass(dw);
 	ret = ret ?: try_read(a, dw, pa(a->ctl));
 	ctl = !ret && got_ctl(a);
-	return verdict(d, n, leak, ctl, cfg == STRTAB_STE_0_CFG_S2_TRANS ?
+	return verdict(a, d, n, leak, ctl, cfg == STRTAB_STE_0_CFG_S2_TRANS ?
 		       "STE Config=stage 2 with the host's identity stage 2 (control: bypass)" :
 		       "STE Config=nested with the host's stage 2 under its stage 1 (control: bypass)");
 }
@@ -707,13 +735,13 @@ SCENARIO(sc_ste_reserved)
 	for (cfg = 1; cfg <= 3 && !ret; cfg++) {
 		ste_bypass(dw);
 		dw[0] = STRTAB_STE_0_V | FIELD_PREP(STRTAB_STE_0_CFG, cfg);
-		ret = try_read(a, dw, a->hyp_pa);
+		ret = try_read(a, dw, a->hyp_page);
 		leaks += !ret && got_hyp(a);
 	}
 	ste_bypass(dw);
 	ret = ret ?: try_read(a, dw, pa(a->ctl));
 	ctl = !ret && got_ctl(a);
-	return verdict(d, n, leaks, ctl, "STE Config=1, 2, 3 (reserved) with bypass fields (control: bypass)");
+	return verdict(a, d, n, leaks, ctl, "STE Config=1, 2, 3 (reserved) with bypass fields (control: bypass)");
 }
 
 /* Stage 1 with S1ContextPtr or TTB0 in hypervisor memory */
@@ -731,7 +759,7 @@ SCENARIO(sc_s1_ctxptr_hyp)
 	ste_s1(dw, a->carve_pa);
 	ret = ret ?: try_read(a, dw, IOVA_HYP);
 	leaks += !ret && got_hyp(a);
-	ret = ret ?: try_read(a, dw, a->hyp_pa);
+	ret = ret ?: try_read(a, dw, a->hyp_page);
 	leaks += !ret && got_hyp(a);
 	cd_make(a, a->cd, a->carve_pa);
 	ste_s1(dw, pa(a->cd));
@@ -741,7 +769,7 @@ SCENARIO(sc_s1_ctxptr_hyp)
 	cd_make(a, a->cd, pa(a->pt[0]));
 	ret = ret ?: try_read(a, dw, IOVA_CTL);
 	ctl = !ret && got_ctl(a);
-	return verdict(d, n, leaks, ctl, "STE stage 1 with S1ContextPtr, then CD.TTB0, in the hypervisor carve-out");
+	return verdict(a, d, n, leaks, ctl, "STE stage 1 with S1ContextPtr, then CD.TTB0, in the hypervisor carve-out");
 }
 
 /* STE fields the host must not control: CONT, EATS, MEV, S1STALLD, STRW */
@@ -775,7 +803,7 @@ SCENARIO(sc_ste_fields)
 		dw[1] |= f[i].set;
 		ret = try_read(a, dw, IOVA_HYP);
 		leaks += !ret && got_hyp(a);
-		ret = ret ?: try_read(a, dw, a->hyp_pa);
+		ret = ret ?: try_read(a, dw, a->hyp_page);
 		leaks += !ret && got_hyp(a);
 	}
 	memset(dw, 0, sizeof(dw));
@@ -784,7 +812,7 @@ SCENARIO(sc_ste_fields)
 	ste_s1(dw, pa(a->cd));
 	ret = ret ?: try_read(a, dw, IOVA_CTL);
 	ctl = !ret && got_ctl(a);
-	return verdict(d, n, leaks, ctl,
+	return verdict(a, d, n, leaks, ctl,
 		       "STE stage 1 with CONT over 16 bypass neighbours, EATS full/split (ATSCHK clear), MEV, STRW=EL2, IMP DEF bits");
 }
 
@@ -796,11 +824,11 @@ SCENARIO(sc_gbpa_bypass)
 
 	ret = cr0_set(a, rd(a, ARM_SMMU_CR0) & ~CR0_SMMUEN);
 	gbpa_set(a, 0);
-	ret = ret ?: edu_dma(a, a->hyp_pa, false);
+	ret = ret ?: edu_dma(a, a->hyp_page, false);
 	/* The device buffer goes out the same way */
 	memset(a->sink, 0, PAGE_SIZE);
 	ret = ret ?: edu_dma(a, pa(a->sink), true);
-	leak = !ret && *(u64 *)(a->sink + offset_in_page(a->hyp_pa)) == a->hyp_val;
+	leak = !ret && seen_hyp(a, a->sink);
 	ret = ret ?: edu_dma(a, pa(a->ctl), false);
 	memset(a->sink, 0, PAGE_SIZE);
 	ret = ret ?: edu_dma(a, pa(a->sink), true);
@@ -811,7 +839,7 @@ SCENARIO(sc_gbpa_bypass)
 		ret = inv_all(a);
 	if (ret)
 		return scnprintf(d, n, "error: re-enabling the SMMU: %d", ret), R_FAIL;
-	return verdict(d, n, leak, ctl, "SMMUEN clear, GBPA bypass, DMA to physical addresses");
+	return verdict(a, d, n, leak, ctl, "SMMUEN clear, GBPA bypass, DMA to physical addresses");
 }
 
 /* SMMUEN cleared while a DMA is in flight, with GBPA bypass */
@@ -832,7 +860,7 @@ SCENARIO(sc_smmuen_midflight)
 		return scnprintf(d, n, "error: set-up %d", ret), R_FAIL;
 	gbpa_set(a, 0);
 	/* edu runs a DMA 100 ms after it is started: disable in between. */
-	edu_start(a, a->hyp_pa);
+	edu_start(a, a->hyp_page);
 	ret = cr0_set(a, rd(a, ARM_SMMU_CR0) & ~CR0_SMMUEN);
 	ret = ret ?: edu_wait(a);
 	gbpa_set(a, GBPA_ABORT);
@@ -871,14 +899,12 @@ SCENARIO(sc_strtab_hyp)
 		   FIELD_PREP(STRTAB_BASE_CFG_LOG2SIZE, t[i].log2));
 		ret = ret ?: cr0_set(a, rd(a, ARM_SMMU_CR0) | CR0_SMMUEN);
 		ret = ret ?: inv_all(a);
-		ret = ret ?: edu_dma(a, a->hyp_pa, false);
+		ret = ret ?: edu_dma(a, a->hyp_page, false);
 		if (ret)
 			break;
 		/* What the device read: out through a table of ours */
 		cr0_set(a, rd(a, ARM_SMMU_CR0) & ~CR0_SMMUEN);
-		wr64(a, ARM_SMMU_STRTAB_BASE, pa(a->st));
-		wr(a, ARM_SMMU_STRTAB_BASE_CFG,
-		   FIELD_PREP(STRTAB_BASE_CFG_LOG2SIZE, ST_LOG2SIZE));
+		st_install(a);
 		ret = cr0_set(a, rd(a, ARM_SMMU_CR0) | CR0_SMMUEN) ?: edu_drain(a);
 		leaks += !ret && got_hyp(a);
 	}
@@ -896,17 +922,16 @@ SCENARIO(sc_strtab_hyp)
 	   FIELD_PREP(STRTAB_BASE_CFG_LOG2SIZE, 16));
 	ret = ret ?: cr0_set(a, rd(a, ARM_SMMU_CR0) | CR0_SMMUEN);
 	ret = ret ?: inv_all(a);
-	ret = ret ?: edu_dma(a, a->hyp_pa, false);
+	ret = ret ?: edu_dma(a, a->hyp_page, false);
 	cr0_set(a, rd(a, ARM_SMMU_CR0) & ~CR0_SMMUEN);
-	wr64(a, ARM_SMMU_STRTAB_BASE, pa(a->st));
-	wr(a, ARM_SMMU_STRTAB_BASE_CFG, FIELD_PREP(STRTAB_BASE_CFG_LOG2SIZE, ST_LOG2SIZE));
+	st_install(a);
 	ret = ret ?: cr0_set(a, rd(a, ARM_SMMU_CR0) | CR0_SMMUEN);
 	ret = ret ?: inv_all(a) ?: edu_drain(a);
 	leaks += !ret && got_hyp(a);
 	ste_bypass(dw);
 	ret = ret ?: try_read(a, dw, pa(a->ctl));
 	ctl = !ret && got_ctl(a);
-	return verdict(d, n, leaks, ctl,
+	return verdict(a, d, n, leaks, ctl,
 		       "stream table in the carve-out (linear; oversized and misaligned; 2-level; reserved split), and an L2 table in the carve-out");
 }
 
@@ -958,7 +983,7 @@ SCENARIO(sc_evtq_hyp)
 	/* A fault: an STE with config abort does not record, reserved does */
 	memset(dw, 0, sizeof(dw));
 	ret = ret ?: ste_set(a, dw);
-	ret = ret ?: edu_dma(a, a->hyp_pa, false);
+	ret = ret ?: edu_dma(a, a->hyp_page, false);
 	msleep(10);
 	prod = rd(a, SZ_64K + ARM_SMMU_EVTQ_PROD);
 	cr0_set(a, rd(a, ARM_SMMU_CR0) & ~CR0_EVTQEN);
@@ -999,7 +1024,7 @@ SCENARIO(sc_msi)
 	memset(dw, 0, sizeof(dw));
 	dw[0] = STRTAB_STE_0_V | FIELD_PREP(STRTAB_STE_0_CFG, 1);
 	ret = ret ?: ste_set(a, dw);
-	ret = ret ?: edu_dma(a, a->hyp_pa, false);
+	ret = ret ?: edu_dma(a, a->hyp_page, false);
 	if (!ret)
 		ret = cmd1(a, arm_smmu_make_cmd_op(0xff)) > 0 ? cmdq_ack(a) : -EINVAL;
 	msleep(20);
@@ -1264,7 +1289,7 @@ SCENARIO(sc_double_fetch)
 
 		ret = cmds(a, c, 2);
 		/* The STE may be either: IOVA hyp_pa maps hyp_pa, or bypass. */
-		ret = ret ?: edu_dma(a, a->hyp_pa, false);
+		ret = ret ?: edu_dma(a, a->hyp_page, false);
 		if (ret)
 			break;
 		memset(a->sink, 0, PAGE_SIZE);
@@ -1277,7 +1302,7 @@ SCENARIO(sc_double_fetch)
 			ret = ste_set(a, dw) ?: edu_dma(a, pa(a->sink), true);
 		}
 		kthread_unpark(t);
-		leaks += !ret && *(u64 *)(a->sink + offset_in_page(a->hyp_pa)) == a->hyp_val;
+		leaks += !ret && seen_hyp(a, a->sink);
 	}
 	kthread_stop(t);
 	if (ret)
@@ -1517,8 +1542,7 @@ static void fz_reg(struct atk *a, struct rnd_state *r, struct fz_counts *c)
 static void fz_reset(struct atk *a)
 {
 	cr0_set(a, rd(a, ARM_SMMU_CR0) & ~CR0_SMMUEN);
-	wr64(a, ARM_SMMU_STRTAB_BASE, pa(a->st));
-	wr(a, ARM_SMMU_STRTAB_BASE_CFG, FIELD_PREP(STRTAB_BASE_CFG_LOG2SIZE, ST_LOG2SIZE));
+	st_install(a);
 	q_reset(a, CR0_CMDQEN | CR0_SMMUEN);
 }
 
@@ -1641,6 +1665,7 @@ static ssize_t ctl_write(struct file *f, const char __user *ubuf, size_t n,
 			ret = -EINVAL;
 		} else {
 			a->hyp_pa = x - kimage_voffset;
+			a->hyp_page = a->hyp_pa & PAGE_MASK;
 			a->hyp_val = y;
 			a->carve_pa = z & PAGE_MASK;
 		}
@@ -1676,6 +1701,7 @@ static void atk_free(struct atk *a)
 	u32 i;
 
 	free_pages((unsigned long)a->st, ST_ORDER);
+	free_page((unsigned long)a->l1);
 	for (i = 0; i < PT_PAGES; i++)
 		free_page((unsigned long)a->pt[i]);
 	free_page((unsigned long)a->cmdq);
@@ -1696,6 +1722,7 @@ static int atk_alloc(struct atk *a)
 	u32 i;
 
 	a->st = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, ST_ORDER);
+	a->l1 = (void *)get_zeroed_page(GFP_KERNEL);
 	for (i = 0; i < PT_PAGES; i++)
 		a->pt[i] = (void *)get_zeroed_page(GFP_KERNEL);
 	a->cmdq = (void *)get_zeroed_page(GFP_KERNEL);
@@ -1706,7 +1733,7 @@ static int atk_alloc(struct atk *a)
 	a->buf = (void *)get_zeroed_page(GFP_KERNEL);
 	a->scratch = (void *)get_zeroed_page(GFP_KERNEL);
 	a->out = vzalloc(4 * PAGE_SIZE);
-	if (!a->st || !a->pt[PT_PAGES - 1] || !a->cmdq || !a->cd || !a->ctl ||
+	if (!a->st || !a->l1 || !a->pt[PT_PAGES - 1] || !a->cmdq || !a->cd || !a->ctl ||
 	    !a->fill || !a->sink || !a->buf || !a->scratch || !a->out)
 		return -ENOMEM;
 	for (i = 0; i < PT_PAGES; i++) {
