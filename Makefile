@@ -9,7 +9,7 @@
 #   make fault-check   a test-only fault injection the checks must catch
 #   make fresh-check   .ci/run from a fresh clone in a clean bookworm root
 #   make fuzz     fuzz the emulation's decisions on the build host (FUZZ_SECONDS
-#                 per target, default 60; make check runs 10)
+#                 per target, default 60; make check runs 5)
 #   make stress   the stress group for STRESS_SECS (default 300) under pKVM
 
 S := scripts

@@ -11,7 +11,7 @@ scenarios=${SCENARIOS:-$all}
 say "check: scenarios: $scenarios"
 "$TOP/scripts/test-harness.sh"
 # A short fuzzing pass of the emulation's decisions (make fuzz runs longer).
-FUZZ_SECONDS=${FUZZ_SECONDS:-10} "$TOP/scripts/fuzz.sh" || say "check: fuzz tests failed (build/logs/test-fuzz.log)"
+FUZZ_SECONDS=${FUZZ_SECONDS:-5} "$TOP/scripts/fuzz.sh" || say "check: fuzz tests failed (build/logs/test-fuzz.log)"
 for s in $scenarios; do
 	"$TOP/scripts/boot.sh" "$s" || die "could not boot scenario $s"
 done
