@@ -639,56 +639,59 @@ static int verdict(struct atk *a, char *d, size_t n, bool leak, bool ctl,
 
 #define SCENARIO(fn) static int fn(struct atk *a, char *d, size_t n)
 
+/*
+ * The usual read attack: with the STE @dw, the device reads the
+ * hypervisor's page at @hyp_addr, then the control page at @ctl_addr.
+ */
+static int read_attack(struct atk *a, char *d, size_t n, const u64 *dw,
+		       u64 hyp_addr, u64 ctl_addr, const char *what)
+{
+	bool leak, ctl;
+	int ret;
+
+	ret = try_read(a, dw, hyp_addr);
+	leak = !ret && got_hyp(a);
+	ret = ret ?: try_read(a, dw, ctl_addr);
+	ctl = !ret && got_ctl(a);
+	return verdict(a, d, n, leak, ctl, what);
+}
+
 /* STE config bypass: the device at physical addresses */
 SCENARIO(sc_ste_bypass)
 {
 	u64 dw[8];
-	bool leak, ctl;
-	int ret;
 
 	ste_bypass(dw);
-	ret = try_read(a, dw, a->hyp_page);
-	leak = !ret && got_hyp(a);
-	ret = ret ?: try_read(a, dw, pa(a->ctl));
-	ctl = !ret && got_ctl(a);
-	return verdict(a, d, n, leak, ctl, "STE Config=bypass, DMA to the hypervisor's physical address");
+	return read_attack(a, d, n, dw, a->hyp_page, pa(a->ctl),
+			   "STE Config=bypass, DMA to the hypervisor's physical address");
 }
 
 /* STE stage 1 whose page tables map an IOVA onto hypervisor memory */
 SCENARIO(sc_s1_pgtable)
 {
 	u64 dw[8];
-	bool leak, ctl;
-	int ret;
 
 	if (!has_s1(a))
 		return scnprintf(d, n, "no stage 1 offered to the host (IDR0.S1P clear)"), R_SKIP;
-	ret = s1_std(a);
+	if (s1_std(a))
+		return scnprintf(d, n, "error: out of page-table pages"), R_FAIL;
 	ste_s1(dw, pa(a->cd));
-	ret = ret ?: try_read(a, dw, IOVA_HYP);
-	leak = !ret && got_hyp(a);
-	ret = ret ?: try_read(a, dw, IOVA_CTL);
-	ctl = !ret && got_ctl(a);
-	return verdict(a, d, n, leak, ctl, "STE stage 1, page table maps IOVA 0x20000000 to the hypervisor's page");
+	return read_attack(a, d, n, dw, IOVA_HYP, IOVA_CTL,
+			   "STE stage 1, page table maps IOVA 0x20000000 to the hypervisor's page");
 }
 
 /* Stage 1 with forged stage-2 fields (dwords 2-3) mapping everything */
 SCENARIO(sc_s1_forged_s2)
 {
 	u64 dw[8];
-	bool leak, ctl;
-	int ret;
 
 	if (!has_s1(a))
 		return scnprintf(d, n, "no stage 1 offered to the host"), R_SKIP;
-	ret = s1_std(a);
 	ste_s1(dw, pa(a->cd));
-	ret = ret ?: s2_forge(a, dw);
-	ret = ret ?: try_read(a, dw, IOVA_HYP);
-	leak = !ret && got_hyp(a);
-	ret = ret ?: try_read(a, dw, IOVA_CTL);
-	ctl = !ret && got_ctl(a);
-	return verdict(a, d, n, leak, ctl, "STE stage 1 with the host's own stage 2 (S2TTB, VMID, VTCR) in dwords 2-3");
+	if (s1_std(a) || s2_forge(a, dw))
+		return scnprintf(d, n, "error: out of page-table pages"), R_FAIL;
+	return read_attack(a, d, n, dw, IOVA_HYP, IOVA_CTL,
+			   "STE stage 1 with the host's own stage 2 (S2TTB, VMID, VTCR) in dwords 2-3");
 }
 
 /* Config stage 2 and nested with the host's stage 2 */
