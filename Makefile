@@ -11,11 +11,12 @@
 #   make fuzz     fuzz the emulation's decisions on the build host (FUZZ_SECONDS
 #                 per target, default 60; make check runs 5)
 #   make stress   the stress group for STRESS_SECS (default 300) under pKVM
+#   make bench    pKVM against the native driver, build/bench/results.csv
 
 S := scripts
 # One clock for every step of a make run, so progress lines show total time.
 export PKVM_T0 := $(shell date +%s)
-.PHONY: all deps base tree export status build payload run shell check bisect fault-check fresh-check fuzz stress clean distclean
+.PHONY: all deps base tree export status build payload run shell check bisect fault-check fresh-check fuzz stress bench clean distclean
 
 all: run
 
@@ -49,6 +50,8 @@ fuzz: tree
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-60} $(S)/fuzz.sh
 stress: payload
 	@$(S)/stress.sh
+bench: payload
+	@$(S)/bench.sh
 clean:
 	rm -rf build/kout build/run build/initramfs* build/kselftest build/tests build/results build/fuzz
 distclean:

@@ -852,9 +852,68 @@ group_stress() {
 	fi
 }
 
+# Benchmark (make bench; not in make check): "# bench: KEY VALUE" lines that
+# scripts/bench.sh turns into build/bench/results.csv.
+#  - Exact emulation cost: pkvm_edu maps pkvmtest.bench_ops buffers of 1,
+#    16 and 256 pages, then unmaps them; the SMMU counters read around each
+#    step give traps and commands per map and per unmap.
+#  - Latency: the kernel's DMA map benchmark bound to edu, 1 thread and one
+#    per CPU, granules of 4 KiB, 64 KiB and 1 MiB, pkvmtest.bench_secs each.
+#  - virtio-blk: 64 MiB written and read back, MiB/s.
+bench_counter() { f=$(ls /sys/kernel/debug/pkvm_smmuv3/* 2>/dev/null | head -n 1); [ -n "$f" ] && sed -n "s/^$1 \([0-9]*\)$/\1/p" "$f"; }
+bench_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+group_bench() {
+	n=$(arg bench_ops)
+	n=${n:-2000}
+	secs=$(arg bench_secs)
+	secs=${secs:-3}
+	if ! edu_load; then notok "bench: set-up" "edu driver: $EDU_ERR"; return; fi
+	E=/sys/kernel/debug/pkvm_edu/ops
+	for pages in 1 16 256; do
+		t0=$(bench_counter traps) c0=$(bench_counter cmds) s0=$(bench_counter syncs) i0=$(bench_counter cmds_issued)
+		echo "map $n $pages" >$E || { notok "bench: $n maps of $pages pages" "$(cat $E)"; return; }
+		t1=$(bench_counter traps) c1=$(bench_counter cmds)
+		echo unmap >$E
+		t2=$(bench_counter traps) c2=$(bench_counter cmds) s2=$(bench_counter syncs) i2=$(bench_counter cmds_issued)
+		if [ -n "$t0" ]; then
+			echo "# bench: ops_$((pages * 4))k maps $n traps_map $((t1 - t0)) cmds_map $((c1 - c0)) traps_unmap $((t2 - t1)) cmds_unmap $((c2 - c1)) syncs $((s2 - s0)) issued $((i2 - i0))"
+		fi
+	done
+	dev=$(edu_bdf)
+	if pci_rebind "$dev" dma_map_benchmark; then
+		for t in 1 $(nproc); do
+			for g in 1 16 256; do
+				out=$(/bin/dma_map_benchmark -t "$t" -s "$secs" -g "$g" -b 64 2>&1)
+				m=$(echo "$out" | sed -n 's/^average map latency(us):\([0-9.]*\).*/\1/p')
+				u=$(echo "$out" | sed -n 's/^average unmap latency(us):\([0-9.]*\).*/\1/p')
+				if [ -n "$m" ] && [ -n "$u" ]; then
+					echo "# bench: lat_$((g * 4))k_${t}t map_us $m unmap_us $u"
+				else
+					notok "bench: dma_map_benchmark -t $t -g $g" "$(echo "$out" | tail -n 2 | tr '\n' ' ')"
+				fi
+			done
+		done
+	else
+		notok "bench: edu bound to dma_map_benchmark" "bound to '$(pci_driver "$dev")'"
+	fi
+	pci_rebind "$dev" pkvm_edu >/dev/null
+	if [ -b /dev/vda ]; then
+		dd if=/dev/urandom of=/tmp/bench.blk bs=1M count=16 2>/dev/null
+		a=$(bench_ms)
+		for i in 0 1 2 3; do dd if=/tmp/bench.blk of=/dev/vda bs=1M seek=$((i * 16)) conv=fsync 2>/dev/null; done
+		b=$(bench_ms)
+		echo 3 >/proc/sys/vm/drop_caches
+		dd if=/dev/vda of=/dev/null bs=1M count=64 2>/dev/null
+		c=$(bench_ms)
+		rm -f /tmp/bench.blk
+		echo "# bench: blk_mib_s write $((64 * 1000 / (b - a + 1))) read $((64 * 1000 / (c - b + 1)))"
+	fi
+	ok "bench: ran" "results in the # bench lines"
+}
+
 for g in "$@"; do
 	case "$g" in
-	boot|io|edu|kunit|selftests|idmap|probe|vfio|smmu|attack|stress) "group_$g" ;;
+	boot|io|edu|kunit|selftests|idmap|probe|vfio|smmu|attack|stress|bench) "group_$g" ;;
 	*) notok "unknown test group '$g'" ;;
 	esac
 done

@@ -57,11 +57,12 @@ fi
 rm -rf "$ROOT"
 mkdir -p "$ROOT"/{bin,sbin,dev,proc,sys,tmp,lib/modules,selftests/kvm,selftests/vfio}
 cp "$CACHE/busybox-arm64/bin/busybox" "$ROOT/bin/busybox"
-# Guest-side helper programs (guest/*.c), static.
-for c in "$TOP"/guest/*.c; do
+# Guest-side helper programs (guest/*.c) and the kernel's DMA map
+# benchmark tool, static.
+for c in "$TOP"/guest/*.c "$TREE/tools/dma/dma_map_benchmark.c"; do
 	p=$(basename "$c" .c)
-	run_step "guest program $p" "$LOGS/payload-$p.log" "fix the compile error in guest/$p.c" \
-		"${CROSS}gcc" -static -O2 -Wall -Wextra -Werror -isystem "$KOUT/usr/include" \
+	run_step "guest program $p" "$LOGS/payload-$p.log" "fix the compile error in ${c#"$TOP"/}" \
+		"${CROSS}gcc" -static -O2 -Wall -Werror -isystem "$KOUT/usr/include" \
 			-o "$ROOT/bin/$p" "$c"
 done
 ln -s busybox "$ROOT/bin/sh"

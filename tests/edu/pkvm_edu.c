@@ -16,6 +16,8 @@
  *              the page holding that u64 and report whether the expected
  *              value came back (proof that a read got through, which zeros
  *              are not).
+ *   ops        write "map <n> <pages>" (n mappings of one buffer, kept),
+ *              then "unmap" (all of them); read: "mapped <n> ns <time>".
  *   stress     write "<seconds>", then read: map/unmap threads on every CPU
  *              and DMA round trips, for that long; "pass ..." or "fail ...".
  *   How the device is pointed at the target: when it is behind an IOMMU,
@@ -59,6 +61,12 @@ struct edu {
 	u64 probe_addr, probe_size;
 	u64 peek_va, peek_expect;
 	u32 stress_secs;
+	/* Mappings kept by "map" in debugfs ops */
+	struct page *ops_pages;
+	dma_addr_t *ops_dma;
+	size_t ops_size;
+	u32 ops_nr;
+	u64 ops_ns;
 	struct dentry *dir;
 };
 
@@ -527,6 +535,79 @@ static ssize_t peek_read_file(struct file *f, char __user *ubuf, size_t n, loff_
 	return run_read(f, ubuf, n, pos, peek_run);
 }
 
+/*
+ * Counted operations, for the benchmark: "map N PAGES" maps N buffers of
+ * PAGES pages each and keeps them, "unmap" unmaps them all, so that the
+ * SMMU counters read in between tell the cost of each.
+ */
+static void ops_free(struct edu *edu)
+{
+	kvfree(edu->ops_dma);
+	edu->ops_dma = NULL;
+	if (edu->ops_pages)
+		__free_pages(edu->ops_pages, get_order(edu->ops_size));
+	edu->ops_pages = NULL;
+	edu->ops_nr = 0;
+}
+
+static ssize_t ops_write_file(struct file *f, const char __user *ubuf, size_t n,
+			      loff_t *pos)
+{
+	struct edu *edu = edu_dev;
+	struct device *dev = &edu->pdev->dev;
+	ssize_t ret = n;
+	u32 nr, pages, i;
+	char buf[64];
+	u64 t0;
+
+	if (n >= sizeof(buf) || copy_from_user(buf, ubuf, n))
+		return -EINVAL;
+	buf[n] = '\0';
+	mutex_lock(&edu->lock);
+	t0 = ktime_get_ns();
+	if (sscanf(buf, "map %u %u", &nr, &pages) == 2) {
+		if (edu->ops_dma || !nr || nr > 65536 || !pages || pages > 1024 ||
+		    !is_power_of_2(pages)) {
+			ret = -EINVAL;
+			goto out;
+		}
+		edu->ops_size = (size_t)pages << PAGE_SHIFT;
+		edu->ops_pages = alloc_pages(GFP_KERNEL, ilog2(pages));
+		edu->ops_dma = kvcalloc(nr, sizeof(*edu->ops_dma), GFP_KERNEL);
+		if (!edu->ops_pages || !edu->ops_dma) {
+			ops_free(edu);
+			ret = -ENOMEM;
+			goto out;
+		}
+		for (i = 0; i < nr; i++) {
+			edu->ops_dma[i] = dma_map_page(dev, edu->ops_pages, 0, edu->ops_size,
+						       DMA_BIDIRECTIONAL);
+			if (dma_mapping_error(dev, edu->ops_dma[i]))
+				break;
+		}
+		edu->ops_nr = i;
+	} else if (!strncmp(buf, "unmap", 5)) {
+		for (i = 0; i < edu->ops_nr; i++)
+			dma_unmap_page(dev, edu->ops_dma[i], edu->ops_size, DMA_BIDIRECTIONAL);
+		ops_free(edu);
+	} else {
+		ret = -EINVAL;
+	}
+	edu->ops_ns = ktime_get_ns() - t0;
+out:
+	mutex_unlock(&edu->lock);
+	return ret;
+}
+
+static ssize_t ops_read_file(struct file *f, char __user *ubuf, size_t n, loff_t *pos)
+{
+	char msg[64];
+	int len = scnprintf(msg, sizeof(msg), "mapped %u ns %llu\n", edu_dev->ops_nr,
+			    edu_dev->ops_ns);
+
+	return simple_read_from_buffer(ubuf, n, pos, msg, len);
+}
+
 static ssize_t stress_read_file(struct file *f, char __user *ubuf, size_t n, loff_t *pos)
 {
 	return run_read(f, ubuf, n, pos, stress_run);
@@ -602,6 +683,12 @@ static const struct file_operations peek_fops = {
 	.write = peek_write_file,
 };
 
+static const struct file_operations ops_fops = {
+	.owner = THIS_MODULE,
+	.read = ops_read_file,
+	.write = ops_write_file,
+};
+
 static const struct file_operations stress_fops = {
 	.owner = THIS_MODULE,
 	.read = stress_read_file,
@@ -635,6 +722,7 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	debugfs_create_file("probe", 0600, edu->dir, NULL, &probe_fops);
 	debugfs_create_file("peek", 0600, edu->dir, NULL, &peek_fops);
 	debugfs_create_file("stress", 0600, edu->dir, NULL, &stress_fops);
+	debugfs_create_file("ops", 0600, edu->dir, NULL, &ops_fops);
 	edu_dev = edu;
 	dev_info(&pdev->dev, "edu id 0x%08x, iommu group %d\n", readl(edu->bar + EDU_ID),
 		 pdev->dev.iommu_group ? iommu_group_id(pdev->dev.iommu_group) : -1);
@@ -643,7 +731,13 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 static void edu_remove(struct pci_dev *pdev)
 {
+	u32 i;
+
 	debugfs_remove_recursive(edu_dev->dir);
+	for (i = 0; i < edu_dev->ops_nr; i++)
+		dma_unmap_page(&pdev->dev, edu_dev->ops_dma[i], edu_dev->ops_size,
+			       DMA_BIDIRECTIONAL);
+	ops_free(edu_dev);
 	edu_dev = NULL;
 }
 
