@@ -643,17 +643,27 @@ static int verdict(struct atk *a, char *d, size_t n, bool leak, bool ctl,
  * The usual read attack: with the STE @dw, the device reads the
  * hypervisor's page at @hyp_addr, then the control page at @ctl_addr.
  */
+/*
+ * The end of a read attack that got @leaks hypervisor words back, unless
+ * @ret says it failed: the control read of a host page at @ctl_addr with
+ * the STE @dw, and the verdict.
+ */
+static int control(struct atk *a, char *d, size_t n, int ret, const u64 *dw,
+		   u64 ctl_addr, u32 leaks, const char *what)
+{
+	bool ctl;
+
+	ret = ret ?: try_read(a, dw, ctl_addr);
+	ctl = !ret && got_ctl(a);
+	return verdict(a, d, n, leaks, ctl, what);
+}
+
 static int read_attack(struct atk *a, char *d, size_t n, const u64 *dw,
 		       u64 hyp_addr, u64 ctl_addr, const char *what)
 {
-	bool leak, ctl;
-	int ret;
+	int ret = try_read(a, dw, hyp_addr);
 
-	ret = try_read(a, dw, hyp_addr);
-	leak = !ret && got_hyp(a);
-	ret = ret ?: try_read(a, dw, ctl_addr);
-	ctl = !ret && got_ctl(a);
-	return verdict(a, d, n, leak, ctl, what);
+	return control(a, d, n, ret, dw, ctl_addr, !ret && got_hyp(a), what);
 }
 
 /* STE config bypass: the device at physical addresses */
@@ -698,7 +708,7 @@ SCENARIO(sc_s1_forged_s2)
 static int forged_cfg(struct atk *a, char *d, size_t n, u32 cfg)
 {
 	u64 dw[8] = {};
-	bool leak, ctl;
+	bool leak;
 	int ret;
 
 	ret = s1_std(a);
@@ -710,9 +720,7 @@ static int forged_cfg(struct atk *a, char *d, size_t n, u32 cfg)
 	leak = !ret && got_hyp(a);
 	/* What must work: the same DMA with the device in bypass */
 	ste_bypass(dw);
-	ret = ret ?: try_read(a, dw, pa(a->ctl));
-	ctl = !ret && got_ctl(a);
-	return verdict(a, d, n, leak, ctl, cfg == STRTAB_STE_0_CFG_S2_TRANS ?
+	return control(a, d, n, ret, dw, pa(a->ctl), leak, cfg == STRTAB_STE_0_CFG_S2_TRANS ?
 		       "STE Config=stage 2 with the host's identity stage 2 (control: bypass)" :
 		       "STE Config=nested with the host's stage 2 under its stage 1 (control: bypass)");
 }
@@ -732,7 +740,6 @@ SCENARIO(sc_ste_reserved)
 {
 	u64 dw[8];
 	u32 cfg, leaks = 0;
-	bool ctl;
 	int ret = 0;
 
 	for (cfg = 1; cfg <= 3 && !ret; cfg++) {
@@ -742,9 +749,8 @@ SCENARIO(sc_ste_reserved)
 		leaks += !ret && got_hyp(a);
 	}
 	ste_bypass(dw);
-	ret = ret ?: try_read(a, dw, pa(a->ctl));
-	ctl = !ret && got_ctl(a);
-	return verdict(a, d, n, leaks, ctl, "STE Config=1, 2, 3 (reserved) with bypass fields (control: bypass)");
+	return control(a, d, n, ret, dw, pa(a->ctl), leaks,
+		       "STE Config=1, 2, 3 (reserved) with bypass fields (control: bypass)");
 }
 
 /* Stage 1 with S1ContextPtr or TTB0 in hypervisor memory */
@@ -752,7 +758,6 @@ SCENARIO(sc_s1_ctxptr_hyp)
 {
 	u64 dw[8];
 	u32 leaks = 0;
-	bool ctl;
 	int ret;
 
 	if (!has_s1(a))
@@ -770,9 +775,8 @@ SCENARIO(sc_s1_ctxptr_hyp)
 	leaks += !ret && got_hyp(a);
 	/* Control: the CD and tables in host memory */
 	cd_make(a, a->cd, pa(a->pt[0]));
-	ret = ret ?: try_read(a, dw, IOVA_CTL);
-	ctl = !ret && got_ctl(a);
-	return verdict(a, d, n, leaks, ctl, "STE stage 1 with S1ContextPtr, then CD.TTB0, in the hypervisor carve-out");
+	return control(a, d, n, ret, dw, IOVA_CTL, leaks,
+		       "STE stage 1 with S1ContextPtr, then CD.TTB0, in the hypervisor carve-out");
 }
 
 /* STE fields the host must not control: CONT, EATS, MEV, S1STALLD, STRW */
@@ -787,7 +791,7 @@ SCENARIO(sc_ste_fields)
 		{ GENMASK_ULL(63, 52), "IMPLEMENTATION DEFINED bits" },
 	};
 	u64 dw[8];
-	u32 i, leaks = 0, ctl = 0;
+	u32 i, leaks = 0;
 	int ret;
 
 	if (!has_s1(a))
@@ -813,9 +817,7 @@ SCENARIO(sc_ste_fields)
 	for (i = 0; i < 16; i++)
 		ste_write(a, (a->sid & ~15U) + i, dw);
 	ste_s1(dw, pa(a->cd));
-	ret = ret ?: try_read(a, dw, IOVA_CTL);
-	ctl = !ret && got_ctl(a);
-	return verdict(a, d, n, leaks, ctl,
+	return control(a, d, n, ret, dw, IOVA_CTL, leaks,
 		       "STE stage 1 with CONT over 16 bypass neighbours, EATS full/split (ATSCHK clear), MEV, STRW=EL2, IMP DEF bits");
 }
 
@@ -884,7 +886,6 @@ SCENARIO(sc_strtab_hyp)
 {
 	u64 dw[8];
 	u32 leaks = 0, i;
-	bool ctl;
 	int ret;
 	static const struct { int fmt; u32 log2; u32 split; u64 off; } t[] = {
 		{ STRTAB_BASE_CFG_FMT_LINEAR, ST_LOG2SIZE, 0, 0 },
@@ -932,9 +933,7 @@ SCENARIO(sc_strtab_hyp)
 	ret = ret ?: inv_all(a) ?: edu_drain(a);
 	leaks += !ret && got_hyp(a);
 	ste_bypass(dw);
-	ret = ret ?: try_read(a, dw, pa(a->ctl));
-	ctl = !ret && got_ctl(a);
-	return verdict(a, d, n, leaks, ctl,
+	return control(a, d, n, ret, dw, pa(a->ctl), leaks,
 		       "stream table in the carve-out (linear; oversized and misaligned; 2-level; reserved split), and an L2 table in the carve-out");
 }
 
