@@ -852,16 +852,51 @@ group_stress() {
 	fi
 }
 
-# Benchmark (make bench; not in make check): "# bench: KEY VALUE" lines that
-# scripts/bench.sh turns into build/bench/results.csv.
+# Benchmark (make bench; not in make check): "# bench: CASE KEY VALUE..."
+# lines that scripts/bench.sh turns into build/bench/results.csv.
 #  - Exact emulation cost: pkvm_edu maps pkvmtest.bench_ops buffers of 1,
 #    16 and 256 pages, then unmaps them; the SMMU counters read around each
-#    step give traps and commands per map and per unmap.
+#    step give traps, host commands and CMD_SYNCs, and commands and
+#    CMD_SYNCs issued to the SMMU.
 #  - Latency: the kernel's DMA map benchmark bound to edu, 1 thread and one
 #    per CPU, granules of 4 KiB, 64 KiB and 1 MiB, pkvmtest.bench_secs each.
 #  - virtio-blk: 64 MiB written and read back, MiB/s.
-bench_counter() { f=$(ls /sys/kernel/debug/pkvm_smmuv3/* 2>/dev/null | head -n 1); [ -n "$f" ] && sed -n "s/^$1 \([0-9]*\)$/\1/p" "$f"; }
+#  - Isolation changes (pKVM only; also the benchdonate group alone):
+#    guest/pvm_churn for pkvmtest.bench_secs, protected VMs of 256 pages:
+#    time and identity-map invalidations per page donated and reclaimed.
+#  - Memory (also the benchmem group alone): hypervisor pages holding the
+#    IOMMU identity map's tables, and donated to each SMMU's driver.
+bench_counter() { # sum over the SMMUs
+	cat /sys/kernel/debug/pkvm_smmuv3/* 2>/dev/null | awk -v k="$1" '$1 == k { s += $2; n++ } END { if (n) print s }'
+}
 bench_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+group_benchmem() {
+	chk=/sys/kernel/debug/pkvm_iommu/idmap_check
+	if [ ! -f $chk ] || ! cat $chk >/tmp/bench.chk 2>/dev/null; then
+		skip "bench: memory" "no $chk (needs pKVM's IOMMU driver and CONFIG_NVHE_EL2_DEBUG)"
+		return
+	fi
+	echo "# bench: mem table_pages $(idmap_field pool_used_pages /tmp/bench.chk) smmu_pages $(bench_counter hyp_pages)"
+	ok "bench: memory" "$(idmap_field pool_used_pages /tmp/bench.chk) pages of identity-map tables"
+}
+group_benchdonate() {
+	secs=$(arg bench_secs)
+	secs=${secs:-3}
+	type=
+	protected || type=0
+	i0=$(bench_counter invalidations)
+	# shellcheck disable=SC2086 # no VM type: protected
+	out=$(/bin/pvm_churn "$secs" 256 $type 2>&1)
+	i1=$(bench_counter invalidations)
+	p=$(echo "$out" | sed -n 's/^pvm_churn: [0-9]* VMs, \([0-9]*\) pages donated and reclaimed in \([0-9]*\) us$/\1 \2/p')
+	if [ -n "$p" ]; then
+		echo "# bench: donate pages ${p% *} us ${p#* }${i0:+ invalidations $((i1 - i0))}"
+	else
+		notok "bench: pvm_churn" "$out"
+		return
+	fi
+	ok "bench: donation" "$out"
+}
 group_bench() {
 	n=$(arg bench_ops)
 	n=${n:-2000}
@@ -870,13 +905,15 @@ group_bench() {
 	if ! edu_load; then notok "bench: set-up" "edu driver: $EDU_ERR"; return; fi
 	E=/sys/kernel/debug/pkvm_edu/ops
 	for pages in 1 16 256; do
-		t0=$(bench_counter traps) c0=$(bench_counter cmds) s0=$(bench_counter syncs) i0=$(bench_counter cmds_issued)
+		t0=$(bench_counter traps) c0=$(bench_counter cmds) h0=$(bench_counter host_syncs)
+		s0=$(bench_counter syncs) i0=$(bench_counter cmds_issued)
 		echo "map $n $pages" >$E || { notok "bench: $n maps of $pages pages" "$(cat $E)"; return; }
 		t1=$(bench_counter traps) c1=$(bench_counter cmds)
 		echo unmap >$E
-		t2=$(bench_counter traps) c2=$(bench_counter cmds) s2=$(bench_counter syncs) i2=$(bench_counter cmds_issued)
+		t2=$(bench_counter traps) c2=$(bench_counter cmds) h2=$(bench_counter host_syncs)
+		s2=$(bench_counter syncs) i2=$(bench_counter cmds_issued)
 		if [ -n "$t0" ]; then
-			echo "# bench: ops_$((pages * 4))k maps $n traps_map $((t1 - t0)) cmds_map $((c1 - c0)) traps_unmap $((t2 - t1)) cmds_unmap $((c2 - c1)) syncs $((s2 - s0)) issued $((i2 - i0))"
+			echo "# bench: ops_$((pages * 4))k ops $n traps_map $((t1 - t0)) traps_unmap $((t2 - t1)) cmds_unmap $((c2 - c1)) host_syncs $((h2 - h0)) issued $((i2 - i0)) hw_syncs $((s2 - s0))"
 		fi
 	done
 	dev=$(edu_bdf)
@@ -906,14 +943,16 @@ group_bench() {
 		dd if=/dev/vda of=/dev/null bs=1M count=64 2>/dev/null
 		c=$(bench_ms)
 		rm -f /tmp/bench.blk
-		echo "# bench: blk_mib_s write $((64 * 1000 / (b - a + 1))) read $((64 * 1000 / (c - b + 1)))"
+		echo "# bench: blk write_mibs $((64 * 1000 / (b - a + 1))) read_mibs $((64 * 1000 / (c - b + 1)))"
 	fi
+	protected && group_benchdonate
+	group_benchmem
 	ok "bench: ran" "results in the # bench lines"
 }
 
 for g in "$@"; do
 	case "$g" in
-	boot|io|edu|kunit|selftests|idmap|probe|vfio|smmu|attack|stress|bench) "group_$g" ;;
+	boot|io|edu|kunit|selftests|idmap|probe|vfio|smmu|attack|stress|bench|benchmem|benchdonate) "group_$g" ;;
 	*) notok "unknown test group '$g'" ;;
 	esac
 done

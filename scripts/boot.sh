@@ -5,7 +5,8 @@
 #   boot.sh NAME shell     interactive shell in the same machine
 # Env: PLAN=... overrides the scenario's test plan, TIMEOUT=seconds (default 900),
 #      APPEND=... extra kernel command line, TAG=... names the run and its
-#      log (default: the scenario name), KOUT=... another kernel build.
+#      log (default: the scenario name), KOUT=... another kernel build,
+#      MEM=... the guest RAM instead of the scenario's.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -13,10 +14,11 @@ name=${1:?usage: boot.sh SCENARIO [shell]}
 mode=${2:-test}
 conf=$TOP/scenarios/$name.conf
 [ -f "$conf" ] || die "no scenario '$name' (have: $(cd "$TOP/scenarios" && ls *.conf | sed 's/\.conf$//' | tr '\n' ' '))"
-plan_env=${PLAN:-}
-DESC= MACHINE= QEMU_EXTRA= CMDLINE= KVM= PLAN= PROTECTED=0
+plan_env=${PLAN:-} mem_env=${MEM:-}
+DESC= MACHINE= QEMU_EXTRA= CMDLINE= KVM= PLAN= PROTECTED=0 MEM=
 . "$conf"
 plan=${plan_env:-$PLAN}
+mem=${mem_env:-${MEM:-1G}}
 [ "$mode" = shell ] && plan=shell
 timeout=${TIMEOUT:-900}
 # Shell boots get their own disk, so they never clobber a test run's.
@@ -37,7 +39,7 @@ append="console=ttyAMA0 log_buf_len=4M panic=-1 $CMDLINE pkvmtest.scenario=$name
 case ",$plan," in *,kunit,*|*,shell,*) ;; *) append="$append kunit.enable=0" ;; esac
 append="$append ${APPEND:-}"
 
-qemu=(qemu-system-aarch64 -M "$MACHINE" -cpu max -smp 2 -m "${MEM:-1G}"
+qemu=(qemu-system-aarch64 -M "$MACHINE" -cpu max -smp 2 -m "$mem"
 	-kernel "$image" -initrd "$initrd" -append "$append" -no-reboot
 	-drive "file=$run/disk.img,if=none,format=raw,id=d0"
 	-device virtio-blk-pci,drive=d0,iommu_platform=on,disable-legacy=on

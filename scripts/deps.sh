@@ -9,7 +9,7 @@ PKGS=(build-essential bc bison flex libssl-dev libelf-dev python3 perl git
       ccache cpio xz-utils zstd kmod rsync file
       gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
       sparse debootstrap python3-ply python3-git
-      clang llvm libclang-rt-14-dev)
+      clang llvm libclang-rt-14-dev python3-matplotlib)
 QEMU_MIN=10.0
 BUSYBOX_DIR=$CACHE/busybox-arm64
 
