@@ -860,7 +860,10 @@ group_stress() {
 #    CMD_SYNCs issued to the SMMU.
 #  - Latency: the kernel's DMA map benchmark bound to edu, 1 thread and one
 #    per CPU, granules of 4 KiB, 64 KiB and 1 MiB, pkvmtest.bench_secs each.
-#  - virtio-blk: 64 MiB written and read back, MiB/s.
+#  - Register reads: IDR0 and CMDQ_CONS, read 20000 times each (under pKVM,
+#    each read is a trap to the hypervisor).
+#  - virtio-blk: 256 MiB written (16 MiB at a time, synced) and read (64 MiB
+#    at a time, from a dropped page cache), MiB/s.
 #  - Isolation changes (pKVM only; also the benchdonate group alone):
 #    guest/pvm_churn for pkvmtest.bench_secs, protected VMs of 256 pages:
 #    time and identity-map invalidations per page donated and reclaimed.
@@ -916,6 +919,10 @@ group_bench() {
 			echo "# bench: ops_$((pages * 4))k ops $n traps_map $((t1 - t0)) traps_unmap $((t2 - t1)) cmds_unmap $((c2 - c1)) host_syncs $((h2 - h0)) issued $((i2 - i0)) hw_syncs $((s2 - s0))"
 		fi
 	done
+	for r in 0:idr0 9c:cmdq_cons; do
+		echo "mmio 20000 ${r%:*}" >$E 2>/dev/null &&
+			echo "# bench: mmio_${r#*:} ns_per_read $(sed -n 's/.* ns \([0-9]*\)$/\1/p' $E | awk '{ print $1 / 20000 }')"
+	done
 	dev=$(edu_bdf)
 	if pci_rebind "$dev" dma_map_benchmark; then
 		for t in 1 $(nproc); do
@@ -937,13 +944,17 @@ group_bench() {
 	if [ -b /dev/vda ]; then
 		dd if=/dev/urandom of=/tmp/bench.blk bs=1M count=16 2>/dev/null
 		a=$(bench_ms)
-		for i in 0 1 2 3; do dd if=/tmp/bench.blk of=/dev/vda bs=1M seek=$((i * 16)) conv=fsync 2>/dev/null; done
+		for i in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+			dd if=/tmp/bench.blk of=/dev/vda bs=1M seek=$((i % 4 * 16)) conv=fsync 2>/dev/null
+		done
 		b=$(bench_ms)
-		echo 3 >/proc/sys/vm/drop_caches
-		dd if=/dev/vda of=/dev/null bs=1M count=64 2>/dev/null
+		for i in 0 1 2 3; do
+			echo 3 >/proc/sys/vm/drop_caches
+			dd if=/dev/vda of=/dev/null bs=1M count=64 2>/dev/null
+		done
 		c=$(bench_ms)
 		rm -f /tmp/bench.blk
-		echo "# bench: blk write_mibs $((64 * 1000 / (b - a + 1))) read_mibs $((64 * 1000 / (c - b + 1)))"
+		echo "# bench: blk write_mibs $((256 * 1000 / (b - a + 1))) read_mibs $((256 * 1000 / (c - b + 1)))"
 	fi
 	protected && group_benchdonate
 	group_benchmem

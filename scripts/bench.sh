@@ -99,6 +99,8 @@ for path in sorted(glob.glob(os.path.join(out, "raw-bench-*.txt"))):
             if d["cmds_unmap"]:
                 put("issued_per_host_cmd%s%s" % (size, sfx), side,
                     d["issued"] / d["cmds_unmap"])
+        elif case.startswith("mmio_"):
+            put("%s_read_ns%s" % (case, sfx), side, d["ns_per_read"])
         elif case == "blk":
             put("blk_write_mibs" + sfx, side, d["write_mibs"])
             put("blk_read_mibs" + sfx, side, d["read_mibs"])

@@ -17,7 +17,9 @@
  *              value came back (proof that a read got through, which zeros
  *              are not).
  *   ops        write "map <n> <pages>" (n mappings of one buffer, kept),
- *              then "unmap" (all of them); read: "mapped <n> ns <time>".
+ *              then "unmap" (all of them), or "mmio <n> <offset>" (n reads
+ *              of the SMMU register at offset 0 (IDR0) or 0x9c
+ *              (CMDQ_CONS)); read: "mapped <n> ns <time>".
  *   stress     write "<seconds>", then read: map/unmap threads on every CPU
  *              and DMA round trips, for that long; "pass ..." or "fail ...".
  *   How the device is pointed at the target: when it is behind an IOMMU,
@@ -35,6 +37,7 @@
 #include <linux/kthread.h>
 #include <linux/math64.h>
 #include <linux/module.h>
+#include <linux/of_address.h>
 #include <linux/pci.h>
 #include <linux/random.h>
 #include <linux/scatterlist.h>
@@ -550,6 +553,36 @@ static void ops_free(struct edu *edu)
 	edu->ops_nr = 0;
 }
 
+/*
+ * Read an SMMU register @nr times: under pKVM each read traps to the
+ * hypervisor, which emulates it; natively it goes to the SMMU. Only IDR0 and
+ * CMDQ_CONS, which reading does not change.
+ */
+static int ops_mmio(u32 nr, u32 off)
+{
+	struct device_node *np;
+	struct resource res;
+	void __iomem *base;
+	int ret;
+
+	if (off != 0 && off != 0x9c)
+		return -EINVAL;
+	np = of_find_compatible_node(NULL, NULL, "arm,smmu-v3");
+	if (!np)
+		return -ENODEV;
+	ret = of_address_to_resource(np, 0, &res);
+	of_node_put(np);
+	if (ret)
+		return ret;
+	base = ioremap(res.start, PAGE_SIZE);
+	if (!base)
+		return -ENOMEM;
+	while (nr--)
+		readl_relaxed(base + off);
+	iounmap(base);
+	return 0;
+}
+
 static ssize_t ops_write_file(struct file *f, const char __user *ubuf, size_t n,
 			      loff_t *pos)
 {
@@ -586,6 +619,11 @@ static ssize_t ops_write_file(struct file *f, const char __user *ubuf, size_t n,
 				break;
 		}
 		edu->ops_nr = i;
+	} else if (sscanf(buf, "mmio %u %x", &nr, &pages) == 2) {
+		int err = ops_mmio(nr, pages);
+
+		if (err)
+			ret = err;
 	} else if (!strncmp(buf, "unmap", 5)) {
 		for (i = 0; i < edu->ops_nr; i++)
 			dma_unmap_page(dev, edu->ops_dma[i], edu->ops_size, DMA_BIDIRECTIONAL);
