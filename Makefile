@@ -8,6 +8,7 @@
 #   make bisect   build every patch on its own, checkpatch every patch
 #   make fault-check   a test-only fault injection the checks must catch
 #   make fresh-check   .ci/run from a fresh clone in a clean bookworm root
+#   make fresh-bench   make bench from a fresh clone in a clean bookworm root
 #   make fuzz     fuzz the emulation's decisions on the build host (FUZZ_SECONDS
 #                 per target, default 60; make check runs 5)
 #   make stress   the stress group for STRESS_SECS (default 300) under pKVM
@@ -16,7 +17,7 @@
 S := scripts
 # One clock for every step of a make run, so progress lines show total time.
 export PKVM_T0 := $(shell date +%s)
-.PHONY: all deps base tree export status build payload run shell check bisect fault-check fresh-check fuzz stress bench clean distclean
+.PHONY: all deps base tree export status build payload run shell check bisect fault-check fresh-check fresh-bench fuzz stress bench clean distclean
 
 all: run
 
@@ -46,6 +47,8 @@ fault-check: payload
 	@$(S)/fault-check.sh
 fresh-check:
 	@$(S)/fresh-check.sh
+fresh-bench:
+	@FRESH_TARGET=bench $(S)/fresh-check.sh
 fuzz: tree
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-60} $(S)/fuzz.sh
 stress: payload

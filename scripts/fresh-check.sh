@@ -4,6 +4,8 @@
 # (debootstrap, minbase + the tools a new machine has: make, git, gcc), to
 # catch install steps that only the developer's machine provides. Cold: no
 # cache is shared with the host. Usage: scripts/fresh-check.sh [COMMIT]
+# FRESH_TARGET=bench runs "make bench" there instead (pinned base as .ci/run
+# takes it); its log is build/logs/fresh-bench.log.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, chroot)"
@@ -30,11 +32,16 @@ git clone -q "$TOP" "$root/work/main"
 git -C "$root/work/main" checkout -q "$rev"
 shared=$(cd "$TOP/.." && pwd)/shared/base
 [ ! -d "$shared" ] || cp -r "$shared" "$root/work/shared/base"
-say "fresh root ready: running .ci/run at $(git -C "$root/work/main" rev-parse --short HEAD) (log: $LOGS/fresh-ci.log)"
+cmd='bash .ci/run' what=.ci/run log=$LOGS/fresh-ci.log
+if [ "${FRESH_TARGET:-}" = bench ]; then
+	cmd='PKVM_SMMUV3_BASE_DIR=$(ls -d /work/shared/base 2>/dev/null) make bench'
+	what="make bench" log=$LOGS/fresh-bench.log
+fi
+say "fresh root ready: running $what at $(git -C "$root/work/main" rev-parse --short HEAD) (log: $log)"
 start=$(date +%s)
 rc=0
 chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin CI=true \
-	bash -c 'cd /work/main && bash .ci/run' >"$LOGS/fresh-ci.log" 2>&1 || rc=$?
-say "fresh .ci/run: exit $rc in $(( $(date +%s) - start ))s; last lines:"
-tail -n 12 "$LOGS/fresh-ci.log" >&2
+	bash -c "cd /work/main && $cmd" >"$log" 2>&1 || rc=$?
+say "fresh $what: exit $rc in $(( $(date +%s) - start ))s; last lines:"
+tail -n 12 "$log" >&2
 exit "$rc"
