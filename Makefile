@@ -5,7 +5,8 @@
 #   make check    build, then run every test; ends with "N passed, N failed, N skipped"
 #   make shell    interactive shell in a scenario (SCENARIO=name, default nested-hvhe)
 #   make tree / export / status   the series workflow (README, HACKING)
-#   make bisect   build every patch on its own, checkpatch every patch
+#   make bisect-check   every patch on its own: builds (QEMU config with W=1
+#                 and sparse, arm64 defconfig + pKVM), checkpatch, kernel-doc
 #   make fault-check   a test-only fault injection the checks must catch
 #   make fresh-check   .ci/run from a fresh clone in a clean bookworm root
 #   make fresh-bench   make bench from a fresh clone in a clean bookworm root
@@ -17,7 +18,7 @@
 S := scripts
 # One clock for every step of a make run, so progress lines show total time.
 export PKVM_T0 := $(shell date +%s)
-.PHONY: all deps base tree export status build payload run shell check bisect fault-check fresh-check fresh-bench fuzz stress bench clean distclean
+.PHONY: all deps base tree export status build payload run shell check bisect-check bisect fault-check fresh-check fresh-bench fuzz stress bench clean distclean
 
 all: run
 
@@ -41,8 +42,9 @@ shell: payload
 	@$(S)/boot.sh $(or $(SCENARIO),nested-hvhe) shell
 check: payload
 	@$(S)/check.sh
-bisect: build
-	@$(S)/bisect-build.sh
+bisect-check: build
+	@$(S)/bisect-check.sh
+bisect: bisect-check
 fault-check: payload
 	@$(S)/fault-check.sh
 fresh-check:

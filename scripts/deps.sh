@@ -78,4 +78,36 @@ fi
 file -L "$BUSYBOX_DIR/bin/busybox" | grep -q 'ARM aarch64' || die "$BUSYBOX_DIR/bin/busybox is not an arm64 binary"
 [ -f "$ARM64_SYSROOT/usr/include/uuid/uuid.h" ] || die "no uuid.h in $ARM64_SYSROOT (remove it and re-run scripts/deps.sh)"
 
-say "deps: $(aarch64-linux-gnu-gcc --version | head -n 1); $(qemu-system-aarch64 --version | head -n 1); busybox and libuuid arm64 ok"
+# Sparse for "make bisect-check" (C=1): the kernel's checker-valid.sh wants
+# __typeof_unqual__, which bookworm's sparse 0.6.4 lacks. Build sid's
+# sparse from its Debian source package (the binary package needs sid's
+# libc) into the cache; plain C, no optional libraries, seconds to build.
+SPARSE_DIR=$CACHE/sparse
+sparse_ok() {
+	local t
+	[ -x "$1" ] || return 1
+	t=$(mktemp --suffix=.c)
+	printf 'static inline int u(const int *q)\n{\n\t__typeof_unqual__(*q) v = *q;\n\treturn v;\n}\n' >"$t"
+	"$1" -m64 "$t" 2>&1 | awk -v c=0 '/error/ { c = 1 } END { exit c }'
+	local rc=$?
+	rm -f "$t"
+	return "$rc"
+}
+if ! sparse_ok "$SPARSE_DIR/bin/sparse"; then
+	rm -rf "$SPARSE_DIR"
+	mkdir -p "$SPARSE_DIR/src"
+	apt_private sidsrc amd64
+	echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(apt_mirror) sid main" >"$CACHE/apt-sidsrc/sources.list"
+	run_step "apt source lists for sid (private, for sparse)" "$LOGS/deps-sparse-apt.log" \
+		"check network access to the Debian archive" apt-get "${APT_PRIVATE[@]}" update -q
+	run_step "download sparse's source (sid)" "$LOGS/deps-sparse-download.log" \
+		"see the log; apt-get source needs the sid Sources index" \
+		bash -c "cd '$SPARSE_DIR/src' && apt-get $(printf '%q ' "${APT_PRIVATE[@]}") source --download-only -q sparse"
+	run_step "build sparse" "$LOGS/deps-sparse-build.log" "see the log" \
+		bash -c "cd '$SPARSE_DIR/src' && tar -xzf sparse_*.orig.tar.gz && cd sparse-*/ && \
+			make -j'$JOBS' sparse HAVE_LLVM=no HAVE_SQLITE=no HAVE_LIBXML=no HAVE_GTK=no && \
+			mkdir -p '$SPARSE_DIR/bin' && cp sparse '$SPARSE_DIR/bin/sparse'"
+	sparse_ok "$SPARSE_DIR/bin/sparse" || die "the sparse built in $SPARSE_DIR does not handle __typeof_unqual__ (log: $LOGS/deps-sparse-build.log)"
+fi
+
+say "deps: $(aarch64-linux-gnu-gcc --version | head -n 1); $(qemu-system-aarch64 --version | head -n 1); busybox and libuuid arm64 ok; sparse with __typeof_unqual__ in ${SPARSE_DIR#"$CACHE"/}"

@@ -82,7 +82,7 @@ apt_private() {
 		-o "Debug::NoLocking=1")
 }
 
-# Kernel builds (build.sh, bisect-build.sh, fault-check.sh): ccache, a fixed
+# Kernel builds (build.sh, bisect-check.sh, fault-check.sh): ccache, a fixed
 # build timestamp, and KMAKE=(make ... for tree $1 into output directory $2).
 kbuild_setup() {
 	export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}

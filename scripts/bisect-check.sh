@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make bisect-check: check every patch of the series on its own, in order.
+#
+# For the base and then each commit of base..HEAD in build/linux, checked
+# out in a worktree (build/bisect-tree) and built incrementally with ccache:
+#
+#   qemu       the harness's configuration (build/kout/.config), Image and
+#              modules with W=1 and sparse (C=1); the warnings of W=1 and
+#              sparse in the files the patch touches are findings, unless
+#              the same warning (line numbers aside) is already in the base
+#   defconfig  arm64 defconfig + config/defconfig/pkvm.config: Image, and
+#              the directories holding the series' code with their modules
+#              (BISECT_DEFCONFIG_TARGETS="Image modules" for every module)
+#   checkpatch --strict on the patch file in patches/
+#   kernel-doc -Wall on the C files and headers the patch touches (new
+#              warnings only, as above)
+#
+# Prints one line per patch and names the first patch that breaks. Logs:
+# build/logs/bisect-N-CONFIG.log. Env: BISECT_CONFIGS (default
+# "qemu defconfig"), BISECT_DEFCONFIG_TARGETS.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+WT=$BUILD/bisect-tree
+CONFIGS=${BISECT_CONFIGS:-qemu defconfig}
+DEFCONFIG_TARGETS=${BISECT_DEFCONFIG_TARGETS:-Image arch/arm64/kvm/ drivers/iommu/}
+FRAG=$TOP/config/defconfig/pkvm.config
+REPORT=$BUILD/results/bisect-check.txt
+
+[ -f "$KOUT/.config" ] || die "no $KOUT/.config: run 'make build' first"
+git -C "$TREE" rev-parse -q --verify base >/dev/null || die "no base tag in $TREE: run 'make tree'"
+if [ ! -d "$WT" ]; then
+	git -C "$TREE" worktree prune
+	git -C "$TREE" worktree add -q --detach "$WT" base
+fi
+mkdir -p "$(dirname "$REPORT")"
+: >"$REPORT"
+
+# Warnings of W=1, sparse and the compiler, as "path: message" with the
+# line and column numbers dropped, for the files named in $touched.
+findings() {
+	local log=$1
+	sed -E -n "s#^[^ :]*bisect-tree/##; s#^(\.\./)+##; s#^\./##; s#^([^ :]+):[0-9]+(:[0-9]+)?: (warning|error): (.*)#\1: \3: \4#p" "$log" |
+		grep -F -f <(printf '%s:\n' $touched) | sort -u || true
+}
+
+kerneldoc() {
+	local f out=""
+	for f in $touched; do
+		case $f in *.c | *.h) ;; *) continue ;; esac
+		[ -f "$WT/$f" ] || continue
+		(cd "$WT" && ./scripts/kernel-doc -none -Wall "$f" 2>&1) |
+			sed -E 's#:[0-9]+: #: #' || true
+	done | sort -u
+}
+
+configure() {
+	local cfg=$1
+	case $cfg in
+	qemu) cp "$KOUT/.config" "$KO/.config" ;;
+	defconfig)
+		"${KMAKE[@]}" defconfig
+		cat "$FRAG" >>"$KO/.config"
+		;;
+	esac
+	"${KMAKE[@]}" olddefconfig
+}
+
+build() {
+	local cfg=$1
+	configure "$cfg"
+	case $cfg in
+	qemu) "${KMAKE[@]}" W=1 C=1 CHECK="$CACHE/sparse/bin/sparse" Image modules ;;
+	# shellcheck disable=SC2086
+	defconfig) "${KMAKE[@]}" $DEFCONFIG_TARGETS ;;
+	esac
+}
+
+declare -A base_find
+commits=$(git -C "$TREE" rev-list --reverse base..HEAD)
+total=$(echo "$commits" | wc -w)
+n=0 bad=0 first_bad=""
+for c in $(git -C "$TREE" rev-parse base) $commits; do
+	git -C "$WT" checkout -q --detach "$c"
+	subj=$(git -C "$TREE" log -1 --format=%s "$c")
+	if [ "$n" -eq 0 ]; then
+		touched=$(git -C "$TREE" diff --name-only base HEAD)
+	else
+		touched=$(git -C "$TREE" diff-tree --no-commit-id --name-only -r "$c")
+	fi
+	line="" problems=""
+	for cfg in $CONFIGS; do
+		KO=$BUILD/kout-bisect-$cfg
+		mkdir -p "$KO"
+		kbuild_setup "$WT" "$KO"
+		log=$LOGS/bisect-$n-$cfg.log
+		if ( run_step "patch $n/$total, $cfg: $subj" "$log" \
+			"patch $n does not build on its own with the $cfg configuration: fix it in build/linux (git rebase -i base), then make export" \
+			build "$cfg" ); then
+			line="$line $cfg: builds;"
+		else
+			line="$line $cfg: BUILD FAILS;"
+			problems="$problems $cfg-build"
+		fi
+		if [ "$cfg" = qemu ]; then
+			if grep -q 'not available or not up to date' "$log"; then
+				line="$line NO SPARSE;"
+				problems="$problems sparse-missing"
+			fi
+			f=$(findings "$log")
+			if [ "$n" -eq 0 ]; then
+				base_find[qemu]=$f
+			else
+				f=$(comm -23 <(echo "$f") <(echo "${base_find[qemu]}") | sed '/^$/d')
+				nf=$(echo -n "$f" | grep -c . || true)
+				line="$line W=1+sparse: $nf;"
+				if [ "$nf" -gt 0 ]; then
+					problems="$problems warnings"
+					echo "$f" | sed "s/^/  patch $n: /" >>"$REPORT"
+				fi
+			fi
+		fi
+	done
+	if [ "$n" -eq 0 ]; then
+		base_find[doc]=$(kerneldoc)
+		if [ -z "$problems" ]; then
+			echo "PASS  [bisect-check] base builds:$line"
+		else
+			echo "FAIL  [bisect-check] base does not build:$line"
+			die "the base does not build: see $LOGS/bisect-0-*.log"
+		fi
+		n=1
+		continue
+	fi
+	d=$(comm -23 <(kerneldoc) <(echo "${base_find[doc]}") | sed '/^$/d')
+	nd=$(echo -n "$d" | grep -c . || true)
+	[ "$nd" -eq 0 ] || { problems="$problems kernel-doc"; echo "$d" | sed "s/^/  patch $n: kernel-doc: /" >>"$REPORT"; }
+	p=$(find "$TOP/patches" -maxdepth 1 -name "$(printf '%04d' "$n")-*.patch" | head -n 1)
+	if [ -n "$p" ]; then
+		cp=$(cd "$TREE" && PATH=/usr/bin:/bin:$PATH ./scripts/checkpatch.pl --strict --terse "$p" 2>&1 || true)
+		cpt=$(echo "$cp" | sed -n 's/^total: \([0-9]*\) errors, \([0-9]*\) warnings, \([0-9]*\) checks.*/\1 \2 \3/p')
+		# shellcheck disable=SC2086
+		ncp=$(( $(echo ${cpt:-1 0 0} | tr ' ' '+') ))
+		[ "$ncp" -eq 0 ] || { problems="$problems checkpatch"; echo "$cp" | grep -v '^total:' | sed "s/^/  patch $n: checkpatch: /" >>"$REPORT"; }
+	else
+		ncp="no patch file"
+		problems="$problems checkpatch"
+	fi
+	line="$line kernel-doc: $nd; checkpatch: $ncp"
+	if [ -z "$problems" ]; then
+		echo "PASS  [bisect-check] patch $n: $subj:$line"
+	else
+		echo "FAIL  [bisect-check] patch $n: $subj:$line"
+		bad=$((bad + 1))
+		[ -n "$first_bad" ] || first_bad="patch $n ($subj):$problems"
+	fi
+	n=$((n + 1))
+done
+
+# The defconfig options must all be set at the end of the series, or the
+# defconfig builds did not build the series.
+if [[ " $CONFIGS " == *" defconfig "* ]]; then
+	miss=$(grep -E '^CONFIG_' "$FRAG" | while IFS= read -r l; do
+		grep -qxF "$l" "$BUILD/kout-bisect-defconfig/.config" || echo "$l"
+	done)
+	[ -z "$miss" ] || { bad=$((bad + 1)); echo "FAIL  [bisect-check] defconfig options not set at the end of the series: $miss"; }
+fi
+[ ! -s "$REPORT" ] || { echo "Findings (also in ${REPORT#"$TOP"/}):"; cat "$REPORT"; }
+say "bisect-check: $((n - 1)) patches, $bad with problems${first_bad:+; first: $first_bad}"
+[ "$bad" -eq 0 ]

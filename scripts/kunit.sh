@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make kunit: the arm-smmu-v3 KUnit suites, the pKVM emulation's among
+# them, run as an upstream developer runs them: the kernel's own runner,
+# tools/testing/kunit/kunit.py, with the directory's .kunitconfig and the
+# series' QEMU configuration for protected KVM (qemu_configs/arm64-pkvm.py:
+# virt with EL2 and an SMMUv3, kvm-arm.mode=protected). Built in build/kunit
+# with ccache. TAP, one result per suite: build/logs/test-kunit.log.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+KDIR=$BUILD/kunit
+log=$LOGS/test-kunit.log
+out=$LOGS/kunit.log
+kbuild_setup "$TREE" "$KDIR"
+mkdir -p "$KDIR"
+: >"$log"
+emit() { echo "$*" >>"$log"; }
+emit "# pkvm-smmuv3-tests begin scenario=kunit"
+n=0
+tap() { # tap ok|not-ok NAME DETAIL
+	n=$((n + 1))
+	if [ "$1" = ok ]; then emit "ok $n - $2${3:+ # $3}"; else emit "not ok $n - $2${3:+ # $3}"; fi
+}
+
+cmd=(./tools/testing/kunit/kunit.py run --arch=arm64 --cross_compile="$CROSS"
+	--qemu_config=tools/testing/kunit/qemu_configs/arm64-pkvm.py
+	--kunitconfig=drivers/iommu/arm/arm-smmu-v3
+	--build_dir="$KDIR" --jobs="$JOBS" --timeout=900
+	--make_options="CC=ccache ${CROSS}gcc")
+say "kunit: cd build/linux && ${cmd[*]}"
+start=$(date +%s)
+# Debian's python3 first: kunit.py needs nothing else.
+( cd "$TREE" && PATH=/usr/bin:/bin:$PATH run_step "kunit.py run (arm64, pKVM, arm-smmu-v3 suites)" "$out" \
+	"read the log: a build error is the series', 'not ok' lines name the failing cases" \
+	"${cmd[@]}" )
+rc=$?
+d=$(( $(date +%s) - start ))
+# kunit.py prints each suite as "===== [PASSED] name =====" (or FAILED,
+# SKIPPED, CRASHED), then "Testing complete. Ran N tests: passed: N, ...".
+suites=$(sed -n -E 's/.*=+ \[(PASSED|FAILED|SKIPPED|CRASHED)\] ([^ =]+) =+.*/\1 \2/p' "$out")
+summary=$(grep -m1 'Testing complete' "$out" | sed 's/.*Testing complete\. //')
+grep -q 'kvm-arm.mode=protected' "$out" && grep -q 'virtualization=on' "$out" &&
+	tap ok "kunit.py: QEMU ran with EL2 and kvm-arm.mode=protected (qemu_configs/arm64-pkvm.py)" ||
+	tap not-ok "kunit.py: QEMU ran with EL2 and kvm-arm.mode=protected (qemu_configs/arm64-pkvm.py)" "no such QEMU command line in ${out#"$TOP"/}"
+for s in arm-smmu-v3-kunit-test arm-smmu-v3-pkvm-emul; do
+	st=$(awk -v s="$s" '$2 == s { print $1 }' <<<"$suites" | head -n 1)
+	case $st in
+	PASSED) tap ok "kunit.py: $s" "${summary:-passed}, ${d}s" ;;
+	"") tap not-ok "kunit.py: $s" "suite did not run (exit $rc; log ${out#"$TOP"/})" ;;
+	*) tap not-ok "kunit.py: $s" "$st: $(grep -E '\[FAILED\]|\[CRASHED\]' "$out" | head -n 3 | tr '\n' ' ' | cut -c1-200)" ;;
+	esac
+done
+[ "$rc" -eq 0 ] && tap ok "kunit.py: exit status 0" || tap not-ok "kunit.py: exit status 0" "exit $rc; ${summary:-no summary}"
+emit "# pkvm-smmuv3-tests end"
+say "done: kunit.py in ${d}s: ${summary:-no summary} (log: ${out#"$TOP"/})"
+[ "$rc" -eq 0 ]
