@@ -440,6 +440,30 @@ pci_rebind() {
 
 # vfio_tap NAME: run the TAP output in /tmp/vfio.out through as our own
 # results, "vfio: NAME: <description>".
+# kselftest SECS TEST [VAR=VALUE...]: run one installed kselftest (TEST is
+# COLLECTION:NAME as in kselftest-list.txt) through run_kselftest.sh, with
+# the environment given, under a timeout of SECS. The test's own output,
+# without the runner's "# " prefix and lines, goes to /tmp/vfio.out, the
+# runner's output to /tmp/kst.out. Returns the test's exit status as the
+# runner reports it (0 ok, 4 skip, N for "exit=N"), or the timeout's.
+kselftest() {
+	ks_secs=$1 ks_t=$2
+	shift 2
+	# Appending: the runner reopens /dev/stdout for the test's output.
+	: >/tmp/kst.out
+	(cd /kselftest && env "$@" timeout "$ks_secs" ./run_kselftest.sh -t "$ks_t") >>/tmp/kst.out 2>&1
+	ks_rc=$?
+	grep -v '^# selftests: \|^# timeout set to' /tmp/kst.out | sed -n 's/^# //p' >/tmp/vfio.out
+	ks_v=$(grep -E "^(not )?ok [0-9]+ selftests: ${ks_t%%:*}: ${ks_t#*:}( |\$)" /tmp/kst.out | tail -n 1)
+	case $ks_v in
+	"") return "$ks_rc" ;;
+	"ok "*"# SKIP"*) return 4 ;;
+	"ok "*) return 0 ;;
+	*"# exit="*) return "${ks_v##*# exit=}" ;;
+	*) return 1 ;;
+	esac
+}
+
 vfio_tap() {
 	sed -n 's/^\(not ok\|ok\) [0-9]* \(.*\)$/\1|\2/p' /tmp/vfio.out >/tmp/vfio.tap
 	while IFS='|' read -r res desc; do
@@ -469,8 +493,7 @@ group_vfio() {
 	# First the protected VM: arm-smmu-v3 rate-limits its fault reports (10
 	# per 5 s), and the probe's or the VFIO tests' faults would use them
 	# up; the scenarios run this group before the probe.
-	bin=/selftests/kvm/arm64/pvm_dma_isolation
-	timeout 120 "$bin" "$dev" >/tmp/vfio.out 2>&1
+	kselftest 150 kvm:pvm_dma_isolation VFIO_SELFTESTS_BDF="$dev"
 	rc=$?
 	sed 's/^/# pvm_dma_isolation: /' /tmp/vfio.out
 	case "$exp/$rc" in
@@ -513,10 +536,8 @@ group_vfio() {
 	done
 	for t in vfio_pci_driver_test vfio_dma_mapping_test vfio_pci_device_test; do
 		start=$(date +%s)
-		cases=""
-		[ "$t" = vfio_pci_driver_test ] && cases=$driver_cases
-		# shellcheck disable=SC2086
-		timeout 300 "/selftests/vfio/$t" $cases "$dev" >/tmp/vfio.out 2>&1
+		kselftest 300 "vfio:$t" VFIO_SELFTESTS_BDF="$dev" \
+			KSELFTEST_VFIO_PCI_DRIVER_TEST_ARGS="$driver_cases"
 		rc=$?
 		d="$(( $(date +%s) - start ))s"
 		tot=$(sed -n 's/^# Totals: //p' /tmp/vfio.out | tail -n 1)

@@ -42,7 +42,7 @@ mkdir -p "$(dirname "$REPORT")"
 findings() {
 	local log=$1
 	sed -E -n "s#^[^ :]*bisect-tree/##; s#^(\.\./)+##; s#^\./##; s#^([^ :]+):[0-9]+(:[0-9]+)?: (warning|error): (.*)#\1: \3: \4#p" "$log" |
-		grep -F -f <(printf '%s:\n' $touched) | sort -u || true
+		{ if [ "$n" -eq 0 ]; then cat; else grep -F -f <(printf '%s:\n' $touched); fi; } | sort -u || true
 }
 
 kerneldoc() {
@@ -81,7 +81,18 @@ declare -A base_find
 commits=$(git -C "$TREE" rev-list --reverse base..HEAD)
 total=$(echo "$commits" | wc -w)
 n=0 bad=0 first_bad=""
-for c in $(git -C "$TREE" rev-parse base) $commits; do
+# The base's own warnings (all of them), kept per base commit: a later run
+# starts at patch 1.
+base_sha=$(git -C "$TREE" rev-parse base)
+base_cache=$BUILD/results/bisect-base-$(echo "$base_sha $CONFIGS" | sha1sum | cut -c1-12)
+first=$base_sha
+if [ -f "$base_cache.qemu" ] && [ -f "$base_cache.doc" ]; then
+	base_find[qemu]=$(cat "$base_cache.qemu")
+	base_find[doc]=$(cat "$base_cache.doc")
+	echo "INFO  [bisect-check] base: warnings from an earlier run (${base_cache#"$TOP"/}.*)"
+	first="" n=1
+fi
+for c in $first $commits; do
 	git -C "$WT" checkout -q --detach "$c"
 	subj=$(git -C "$TREE" log -1 --format=%s "$c")
 	if [ "$n" -eq 0 ]; then
@@ -125,6 +136,8 @@ for c in $(git -C "$TREE" rev-parse base) $commits; do
 	if [ "$n" -eq 0 ]; then
 		base_find[doc]=$(kerneldoc)
 		if [ -z "$problems" ]; then
+			echo "${base_find[qemu]:-}" >"$base_cache.qemu"
+			echo "${base_find[doc]}" >"$base_cache.doc"
 			echo "PASS  [bisect-check] base builds:$line"
 		else
 			echo "FAIL  [bisect-check] base does not build:$line"

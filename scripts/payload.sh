@@ -7,7 +7,6 @@ set -euo pipefail
 
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache} CCACHE_BASEDIR=$TOP/build CCACHE_NOHASHDIR=true
 KMAKE=(make -C "$TREE" O="$KOUT" ARCH=arm64 CROSS_COMPILE="$CROSS" CC="ccache ${CROSS}gcc" LOCALVERSION= -j"$JOBS")
-KST=$BUILD/kselftest/kvm
 ROOT=$BUILD/initramfs/root
 LIST=${KST_LIST:-$TOP/guest/kvm-selftests.list}
 [ -f "$KOUT/arch/arm64/boot/Image" ] || die "no kernel built (make build)"
@@ -23,39 +22,46 @@ for d in "$TOP"/tests/*/; do
 	mods+=("$BUILD/tests/$n"/*.ko)
 done
 
-# KVM selftests, static, only the curated ones plus those that need a device
-# (the vfio group runs them). The VFIO selftests drive edu through VFIO.
-# Both link libuuid from the arm64 sysroot (deps.sh).
+# The kselftests, static, built and installed through the kselftest
+# framework's own entry point (tools/testing/selftests: make install), as a
+# user runs them: run_kselftest.sh and its list, the kvm collection and the
+# vfio collection (whose edu driver the series adds). The initramfs gets the
+# curated KVM selftests (group selftests runs them one by one with their
+# arguments) and, under /kselftest, run_kselftest.sh with the tests the
+# series adds or makes runnable (group vfio runs them through it). Both
+# collections link libuuid from the arm64 sysroot (deps.sh).
 progs=$(grep -vE '^[[:space:]]*(#|$)' "$LIST" | awk '{print $1}')
-DEVICE_KVM_TESTS="arm64/pvm_dma_isolation"
-VFIO_TESTS="vfio_pci_driver_test vfio_dma_mapping_test vfio_pci_device_test"
-VST=$BUILD/kselftest/vfio
+KST_DIR=$BUILD/kselftest
+KST_INSTALL=$KST_DIR/install
+RUNNER_TESTS="kvm:pvm_dma_isolation vfio:vfio_pci_driver_test vfio:vfio_dma_mapping_test vfio:vfio_pci_device_test"
 ST_CC="${CROSS}gcc -static -I$ARM64_SYSROOT/usr/include -L$ARM64_SYSROOT/usr/lib/aarch64-linux-gnu"
 need=0
-for t in $progs $DEVICE_KVM_TESTS; do [ "$KST/$t" -nt "$LIST" ] || [ -x "$KST/$t" ] || need=1; done
-for t in $VFIO_TESTS; do [ -x "$VST/$t" ] || need=1; done
-if [ "$need" = 1 ] || [ "$TREE/tools/testing/selftests/kvm" -nt "$KST/.stamp" ] ||
-   [ "$TREE/tools/testing/selftests/vfio" -nt "$KST/.stamp" ] ||
-   [ -n "$(find "$TREE/tools/testing/selftests/vfio" "$TREE/tools/testing/selftests/kvm" -newer "$KST/.stamp" -print -quit 2>/dev/null)" ]; then
+[ -f "$KST_DIR/.stamp" ] || need=1
+for t in $progs; do [ -x "$KST_INSTALL/kvm/$(basename "$t")" ] || need=1; done
+for t in $RUNNER_TESTS; do [ -x "$KST_INSTALL/${t%%:*}/${t#*:}" ] || need=1; done
+if [ "$need" = 1 ] ||
+   [ -n "$(find "$TREE/tools/testing/selftests/vfio" "$TREE/tools/testing/selftests/kvm" \
+	"$TREE/tools/testing/selftests/kselftest" "$TREE/tools/testing/selftests/lib.mk" \
+	-newer "$KST_DIR/.stamp" -print -quit 2>/dev/null)" ]; then
 	run_step "kernel UAPI headers" "$LOGS/payload-headers.log" "see the log" "${KMAKE[@]}" headers
-	mkdir -p "$KST" "$VST"
-	run_step "KVM selftests ($(echo "$progs" | wc -w) curated, $(echo "$DEVICE_KVM_TESTS" | wc -w) with a device)" \
+	rm -rf "$KST_INSTALL"
+	mkdir -p "$KST_DIR/build"
+	run_step "kselftests: make -C tools/testing/selftests TARGETS=\"kvm vfio\" install" \
 		"$LOGS/payload-kselftest.log" \
-		"fix the build error, or drop the test from guest/kvm-selftests.list with a reason" \
-		make -C "$TREE/tools/testing/selftests/kvm" -j"$JOBS" ARCH=arm64 CROSS_COMPILE="$CROSS" \
-			CC="$ST_CC" OUTPUT="$KST" KHDR_INCLUDES="-isystem $KOUT/usr/include" \
-			$(for t in $progs $DEVICE_KVM_TESTS; do printf '%s ' "$KST/$t"; done)
-	run_step "VFIO selftests ($(echo "$VFIO_TESTS" | wc -w))" "$LOGS/payload-vfio-selftests.log" \
 		"fix the build error (a missing uuid.h or libuuid.a: re-run scripts/deps.sh)" \
-		make -C "$TREE/tools/testing/selftests/vfio" -j"$JOBS" ARCH=arm64 CROSS_COMPILE="$CROSS" \
-			CC="$ST_CC" OUTPUT="$VST" KHDR_INCLUDES="-isystem $KOUT/usr/include" \
-			$(for t in $VFIO_TESTS; do printf '%s ' "$VST/$t"; done)
-	touch "$KST/.stamp"
+		make -C "$TREE/tools/testing/selftests" -j"$JOBS" ARCH=arm64 CROSS_COMPILE="$CROSS" \
+			CC="$ST_CC" KHDR_INCLUDES="-isystem $KOUT/usr/include" TARGETS="kvm vfio" \
+			O="$KST_DIR/build" INSTALL_PATH="$KST_INSTALL" install
+	for t in $RUNNER_TESTS; do
+		grep -qx "$t" "$KST_INSTALL/kselftest-list.txt" ||
+			die "$t is not in $KST_INSTALL/kselftest-list.txt (see $LOGS/payload-kselftest.log)"
+	done
+	touch "$KST_DIR/.stamp"
 fi
 
 # The initramfs.
 rm -rf "$ROOT"
-mkdir -p "$ROOT"/{bin,sbin,dev,proc,sys,tmp,lib/modules,selftests/kvm,selftests/vfio}
+mkdir -p "$ROOT"/{bin,sbin,dev,proc,sys,tmp,lib/modules,selftests/kvm}
 cp "$CACHE/busybox-arm64/bin/busybox" "$ROOT/bin/busybox"
 # Guest-side helper programs (guest/*.c) and the kernel's DMA map
 # benchmark tool, static.
@@ -68,11 +74,20 @@ done
 ln -s busybox "$ROOT/bin/sh"
 cp "$TOP/guest/init" "$TOP/guest/tests.sh" "$ROOT/"
 [ "${#mods[@]}" -eq 0 ] || cp "${mods[@]}" "$ROOT/lib/modules/"
-for t in $progs $DEVICE_KVM_TESTS; do
+for t in $progs; do
 	mkdir -p "$ROOT/selftests/kvm/$(dirname "$t")"
-	cp "$KST/$t" "$ROOT/selftests/kvm/$t"
+	cp "$KST_INSTALL/kvm/$(basename "$t")" "$ROOT/selftests/kvm/$t"
 done
-for t in $VFIO_TESTS; do cp "$VST/$t" "$ROOT/selftests/vfio/$t"; done
+# run_kselftest.sh, its runner and list, the collections' settings, and the
+# tests it runs here.
+mkdir -p "$ROOT/kselftest"
+cp -a "$KST_INSTALL/run_kselftest.sh" "$KST_INSTALL/kselftest" "$KST_INSTALL/kselftest-list.txt" "$ROOT/kselftest/"
+for t in $RUNNER_TESTS; do
+	c=${t%%:*}
+	mkdir -p "$ROOT/kselftest/$c"
+	cp "$KST_INSTALL/$c/${t#*:}" "$ROOT/kselftest/$c/"
+	[ ! -f "$KST_INSTALL/$c/settings" ] || cp "$KST_INSTALL/$c/settings" "$ROOT/kselftest/$c/"
+done
 cp "$LIST" "$ROOT/selftests/kvm/curated.list"
 # Where the hypervisor keeps its copy of the memblock list (hyp .bss): the
 # isolation probe reads it by DMA and compares with the first RAM base.
