@@ -12,13 +12,14 @@
 #   make fresh-bench   make bench from a fresh clone in a clean bookworm root
 #   make fuzz     fuzz the emulation's decisions on the build host (FUZZ_SECONDS
 #                 per target, default 60; make check runs 5)
+#   make kunit    the KUnit suites through kunit.py under pKVM (build/kunit)
 #   make stress   the stress group for STRESS_SECS (default 300) under pKVM
 #   make bench    pKVM against the native driver, build/bench/results.csv
 
 S := scripts
 # One clock for every step of a make run, so progress lines show total time.
 export PKVM_T0 := $(shell date +%s)
-.PHONY: all deps base tree export status build payload run shell check bisect-check bisect fault-check fresh-check fresh-bench fuzz stress bench clean distclean
+.PHONY: all deps base tree export status build payload run shell check bisect-check bisect fault-check fresh-check fresh-bench fuzz kunit stress bench clean distclean
 
 all: run
 
@@ -53,12 +54,14 @@ fresh-bench:
 	@FRESH_TARGET=bench $(S)/fresh-check.sh
 fuzz: tree
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-60} $(S)/fuzz.sh
+kunit: tree
+	@$(S)/kunit.sh
 stress: payload
 	@$(S)/stress.sh
 bench: payload
 	@$(S)/bench.sh
 clean:
-	rm -rf build/kout build/run build/initramfs* build/kselftest build/tests build/results build/fuzz
+	rm -rf build/kout build/kunit build/run build/initramfs* build/kselftest build/tests build/results build/fuzz
 distclean:
 	@$(S)/series.sh status
 	rm -rf build

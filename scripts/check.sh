@@ -12,11 +12,13 @@ say "check: scenarios: $scenarios"
 "$TOP/scripts/test-harness.sh"
 # A short fuzzing pass of the emulation's decisions (make fuzz runs longer).
 FUZZ_SECONDS=${FUZZ_SECONDS:-5} "$TOP/scripts/fuzz.sh" || say "check: fuzz tests failed (build/logs/test-fuzz.log)"
+# The KUnit suites through kunit.py, on QEMU with pKVM (make kunit).
+"$TOP/scripts/kunit.sh" || say "check: kunit.py failed (build/logs/kunit.log)"
 for s in $scenarios; do
 	"$TOP/scripts/boot.sh" "$s" || die "could not boot scenario $s"
 done
 say "check: results (full list in build/results/summary.txt)"
-python3 "$TOP/scripts/results.py" summary harness fuzz $scenarios
+python3 "$TOP/scripts/results.py" summary harness fuzz kunit $scenarios
 rc=$?
 say "check: finished in $(elapsed)"
 exit "$rc"
