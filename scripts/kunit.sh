@@ -43,10 +43,19 @@ summary=$(grep -m1 'Testing complete' "$out" | sed 's/.*Testing complete\. //')
 grep -q 'kvm-arm.mode=protected' "$out" && grep -q 'virtualization=on' "$out" &&
 	tap ok "kunit.py: QEMU ran with EL2 and kvm-arm.mode=protected (qemu_configs/arm64-pkvm.py)" ||
 	tap not-ok "kunit.py: QEMU ran with EL2 and kvm-arm.mode=protected (qemu_configs/arm64-pkvm.py)" "no such QEMU command line in ${out#"$TOP"/}"
+# kunit.py keeps the kernel's log in build/kunit/test.log: the suites must
+# have run under pKVM, with the SMMU handed over to the hypervisor.
+klog=$KDIR/test.log
+if grep -q 'IOMMU driver started, DMA isolation enforced' "$klog" 2>/dev/null &&
+   grep -q 'emulated by pKVM' "$klog"; then
+	tap ok "kunit.py: the suites ran under pKVM with the SMMU emulated" "$(grep -m1 -o 'Protected [hn]VHE mode' "$klog")"
+else
+	tap not-ok "kunit.py: the suites ran under pKVM with the SMMU emulated" "no 'IOMMU driver started' and 'emulated by pKVM' in ${klog#"$TOP"/}"
+fi
 for s in arm-smmu-v3-kunit-test arm-smmu-v3-pkvm-emul; do
 	st=$(awk -v s="$s" '$2 == s { print $1 }' <<<"$suites" | head -n 1)
 	case $st in
-	PASSED) tap ok "kunit.py: $s" "${summary:-passed}, ${d}s" ;;
+	PASSED) tap ok "kunit.py: $s" "$(grep -m1 -E "=+ $s \([0-9]+ subtests\)" "$out" | grep -oE '[0-9]+ subtests') passed; all: ${summary:-?}, ${d}s" ;;
 	"") tap not-ok "kunit.py: $s" "suite did not run (exit $rc; log ${out#"$TOP"/})" ;;
 	*) tap not-ok "kunit.py: $s" "$st: $(grep -E '\[FAILED\]|\[CRASHED\]' "$out" | head -n 3 | tr '\n' ' ' | cut -c1-200)" ;;
 	esac
