@@ -70,8 +70,8 @@ configure() {
 	"${KMAKE[@]}" olddefconfig
 }
 
-# The objects of the C files in $touched that the base already has (for the
-# base's own sparse warnings in them).
+# The objects of the C files in $touched that exist in the worktree (at the
+# base: those the series changes, for the base's own warnings in them).
 base_objs() {
 	local f
 	for f in $touched; do
@@ -94,9 +94,14 @@ build() {
 			# Sparse on every file of the base costs more than the
 			# rest: run it on the files the series touches only.
 			"${KMAKE[@]}" W=1 Image modules
+			# Rebuilt (from ccache) for their W=1 warnings too.
+			(cd "$KO" && rm -f $(base_objs))
 			# shellcheck disable=SC2046
 			"${KMAKE[@]}" W=1 C=2 CHECK="$SPARSE" $(base_objs)
 		else
+			# The patch's own C files are always compiled (from
+			# ccache) and checked, even if an earlier run built them.
+			(cd "$KO" && rm -f $(base_objs))
 			"${KMAKE[@]}" W=1 C=1 CHECK="$SPARSE" Image modules
 		fi
 		;;
@@ -180,9 +185,9 @@ for c in $first $commits; do
 	p=$(find "$TOP/patches" -maxdepth 1 -name "$(printf '%04d' "$n")-*.patch" | head -n 1)
 	if [ -n "$p" ]; then
 		cp=$(cd "$TREE" && PATH=/usr/bin:/bin:$PATH ./scripts/checkpatch.pl --strict --terse "$p" 2>&1 || true)
-		cpt=$(echo "$cp" | sed -n 's/^total: \([0-9]*\) errors, \([0-9]*\) warnings, \([0-9]*\) checks.*/\1 \2 \3/p')
-		# shellcheck disable=SC2086
-		ncp=$(( $(echo ${cpt:-1 0 0} | tr ' ' '+') ))
+		# --terse: one line per finding, nothing for a clean patch.
+		ncp=$(echo "$cp" | grep -c -E ': (ERROR|WARNING|CHECK):' || true)
+		[ -z "$cp" ] || [ "$ncp" -gt 0 ] || ncp=1
 		[ "$ncp" -eq 0 ] || { problems="$problems checkpatch"; echo "$cp" | grep -v '^total:' | sed "s/^/  patch $n: checkpatch: /" >>"$REPORT"; }
 	else
 		ncp="no patch file"

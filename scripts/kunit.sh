@@ -6,6 +6,7 @@
 # series' QEMU configuration for protected KVM (qemu_configs/arm64-pkvm.py:
 # virt with EL2 and an SMMUv3, kvm-arm.mode=protected). Built in build/kunit
 # with ccache. TAP, one result per suite: build/logs/test-kunit.log.
+# KUNIT_MODE=exec (make check): kunit.py exec on the harness's own kernel.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -23,11 +24,20 @@ tap() { # tap ok|not-ok NAME DETAIL
 	if [ "$1" = ok ]; then emit "ok $n - $2${3:+ # $3}"; else emit "not ok $n - $2${3:+ # $3}"; fi
 }
 
-cmd=(./tools/testing/kunit/kunit.py run --arch=arm64 --cross_compile="$CROSS"
-	--qemu_config=tools/testing/kunit/qemu_configs/arm64-pkvm.py
-	--kunitconfig=drivers/iommu/arm/arm-smmu-v3
-	--build_dir="$KDIR" --jobs="$JOBS" --timeout=900
-	--make_options="CC=ccache ${CROSS}gcc")
+if [ "${KUNIT_MODE:-run}" = exec ]; then
+	# make check: the harness's kernel (build/kout, which has the suites
+	# built in) run by kunit.py exec, without a kernel of its own to build.
+	KDIR=$KOUT
+	cmd=(./tools/testing/kunit/kunit.py exec --arch=arm64 --cross_compile="$CROSS"
+		--qemu_config=tools/testing/kunit/qemu_configs/arm64-pkvm.py
+		--build_dir="$KDIR" --timeout=600 'arm-smmu-v3*')
+else
+	cmd=(./tools/testing/kunit/kunit.py run --arch=arm64 --cross_compile="$CROSS"
+		--qemu_config=tools/testing/kunit/qemu_configs/arm64-pkvm.py
+		--kunitconfig=drivers/iommu/arm/arm-smmu-v3
+		--build_dir="$KDIR" --jobs="$JOBS" --timeout=900
+		--make_options="CC=ccache ${CROSS}gcc")
+fi
 say "kunit: cd build/linux && ${cmd[*]}"
 start=$(date +%s)
 # Debian's python3 first: kunit.py needs nothing else.
