@@ -71,6 +71,7 @@ for s in arm-smmu-v3-kunit-test arm-smmu-v3-pkvm-emul; do
 	esac
 done
 [ "$rc" -eq 0 ] && tap ok "kunit.py: exit status 0" || tap not-ok "kunit.py: exit status 0" "exit $rc; ${summary:-no summary}"
+emit "1..$n"
 emit "# pkvm-smmuv3-tests end"
 say "done: kunit.py in ${d}s: ${summary:-no summary} (log: ${out#"$TOP"/})"
 [ "$rc" -eq 0 ]
