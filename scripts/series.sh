@@ -148,6 +148,8 @@ cmd_export() {
 
 # Fill the generated cover letter from cover-letter.txt (first line: the
 # subject; the rest: the body) and give it the date of HEAD, not of now.
+# The diffstat's " create mode ..." summary lines are dropped: the diffstat
+# names the files already, and a long path makes them exceed 75 columns.
 write_cover() {
 	local subj date
 	subj=$(head -n 1 "$COVER_SRC")
@@ -160,6 +162,7 @@ write_cover() {
 			while ((getline line < body) > 0) print line
 			next
 		}
+		/^ (create|delete) mode [0-9]+ / { next }
 		{ print }' "$1"
 }
 
