@@ -438,8 +438,6 @@ pci_rebind() {
 	[ "$(pci_driver "$1")" = "$2" ]
 }
 
-# vfio_tap NAME: run the TAP output in /tmp/vfio.out through as our own
-# results, "vfio: NAME: <description>".
 # kselftest SECS TEST [VAR=VALUE...]: run one installed kselftest (TEST is
 # COLLECTION:NAME as in kselftest-list.txt) through run_kselftest.sh, with
 # the environment given, under a timeout of SECS. The test's own output,
@@ -464,6 +462,8 @@ kselftest() {
 	esac
 }
 
+# vfio_tap NAME: run the TAP output in /tmp/vfio.out through as our own
+# results, "vfio: NAME: <description>".
 vfio_tap() {
 	sed -n 's/^\(not ok\|ok\) [0-9]* \(.*\)$/\1|\2/p' /tmp/vfio.out >/tmp/vfio.tap
 	while IFS='|' read -r res desc; do
