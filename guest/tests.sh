@@ -244,6 +244,17 @@ group_selftests() {
 	list=/selftests/kvm/curated.list
 	[ -f "$list" ] || { notok "kvm selftests" "no $list in the initramfs"; return; }
 	grep -vE '^[[:space:]]*(#|$)' "$list" >/tmp/st.list
+	# pkvmtest.selftests=A,B,...: the scenario runs only these of the list.
+	sel=$(arg selftests)
+	if [ -n "$sel" ]; then
+		for t in $(echo "$sel" | tr ',' ' '); do
+			grep -q "^$t " /tmp/st.list ||
+				notok "kvm selftest: $t" "in pkvmtest.selftests but not in $list"
+		done
+		awk -v sel=",$sel," 'index(sel, "," $1 ",")' /tmp/st.list >/tmp/st.sel
+		mv /tmp/st.sel /tmp/st.list
+		report selftests "pkvmtest.selftests: $sel"
+	fi
 	# The hypervisor's SMMU invalidations before the VMs run (smmu group).
 	for f in /sys/kernel/debug/pkvm_smmuv3/*; do
 		[ -f "$f" ] && [ ! -f "/tmp/smmu-inv0.${f##*/}" ] &&

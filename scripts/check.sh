@@ -9,16 +9,18 @@ set -uo pipefail
 all="nested-hvhe nested-nvhe s1only s2only native noel2"
 scenarios=${SCENARIOS:-$all}
 say "check: scenarios: $scenarios"
-# The KUnit suites through kunit.py exec, on QEMU with pKVM (make kunit
-# builds a kernel of its own from the .kunitconfig and runs it). It runs
-# beside the harness's tests and the fuzzing, which keep one core busy
-# each, in turn: about 30 s less on 2 cores.
-KUNIT_MODE=exec "$TOP/scripts/kunit.sh" &
-kunit_pid=$!
-"$TOP/scripts/test-harness.sh"
-# A short fuzzing pass of the emulation's decisions (make fuzz runs longer).
+# The harness's own tests (mostly one core: unpacking the base) and the
+# KUnit suites through kunit.py exec, on QEMU with pKVM (make kunit builds
+# a kernel of its own from the .kunitconfig and runs it), beside a short
+# fuzzing pass of the emulation's decisions (one core; make fuzz runs
+# longer): about 40 s less on 2 cores than one after the other.
+{
+	"$TOP/scripts/test-harness.sh"
+	KUNIT_MODE=exec "$TOP/scripts/kunit.sh" || say "check: kunit.py failed (build/logs/kunit.log)"
+} &
+bg_pid=$!
 FUZZ_SECONDS=${FUZZ_SECONDS:-5} "$TOP/scripts/fuzz.sh" || say "check: fuzz tests failed (build/logs/test-fuzz.log)"
-wait "$kunit_pid" || say "check: kunit.py failed (build/logs/kunit.log)"
+wait "$bg_pid"
 for s in $scenarios; do
 	"$TOP/scripts/boot.sh" "$s" || die "could not boot scenario $s"
 done
