@@ -41,7 +41,7 @@ fi
 say "kunit: cd build/linux && ${cmd[*]}"
 start=$(date +%s)
 # Debian's python3 first: kunit.py needs nothing else.
-( cd "$TREE" && PATH=/usr/bin:/bin:$PATH run_step "kunit.py run (arm64, pKVM, arm-smmu-v3 suites)" "$out" \
+( cd "$TREE" && PATH=/usr/bin:/bin:$PATH run_step "kunit.py ${cmd[1]} (arm64, pKVM, arm-smmu-v3 suites)" "$out" \
 	"read the log: a build error is the series', 'not ok' lines name the failing cases" \
 	"${cmd[@]}" )
 rc=$?
