@@ -4,6 +4,8 @@
 # (debootstrap, minbase + the tools a new machine has: make, git, gcc), to
 # catch install steps that only the developer's machine provides. Cold: no
 # cache is shared with the host. Usage: scripts/fresh-check.sh [COMMIT]
+# FRESH_BASE=archive leaves ../shared/base out of the root, so that the
+# pinned base comes from the Debian archive (default: shared, the rebuild).
 # FRESH_TARGET=bench runs "make bench" there instead (pinned base as .ci/run
 # takes it); its log is build/logs/fresh-bench.log.
 set -euo pipefail
@@ -31,7 +33,11 @@ mkdir -p "$root/work/shared"
 git clone -q "$TOP" "$root/work/main"
 git -C "$root/work/main" checkout -q "$rev"
 shared=$(cd "$TOP/.." && pwd)/shared/base
-[ ! -d "$shared" ] || cp -r "$shared" "$root/work/shared/base"
+case ${FRESH_BASE:-shared} in
+shared) [ ! -d "$shared" ] || cp -r "$shared" "$root/work/shared/base" ;;
+archive) say "fresh root: no ../shared/base, the base comes from the archive" ;;
+*) die "FRESH_BASE is shared or archive, not ${FRESH_BASE}" ;;
+esac
 cmd='bash .ci/run' what=.ci/run log=$LOGS/fresh-ci.log
 if [ "${FRESH_TARGET:-}" = bench ]; then
 	cmd='PKVM_SMMUV3_BASE_DIR=$(ls -d /work/shared/base 2>/dev/null) make bench'

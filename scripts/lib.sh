@@ -82,6 +82,10 @@ apt_private() {
 		-o "Debug::NoLocking=1")
 }
 
+# The git repository holding the base commit (series.sh), made once from a
+# verified base; call after sourcing base.pin.
+base_git() { printf '%s\n' "$CACHE/linux-$BASE_VERSION.git"; }
+
 # Kernel builds (build.sh, bisect-check.sh, fault-check.sh): ccache, a fixed
 # build timestamp, and KMAKE=(make ... for tree $1 into output directory $2).
 kbuild_setup() {

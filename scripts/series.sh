@@ -16,7 +16,7 @@ PATCHES=${PATCHES:-$TOP/patches}
 COVER_SRC=$PATCHES/cover-letter.txt
 IDENT_NAME="pKVM SMMUv3 series"
 IDENT_EMAIL="pkvm-smmuv3@example.org"
-BASE_GIT=$CACHE/linux-$BASE_VERSION.git
+BASE_GIT=$(base_git)
 # A fixed date keeps the base commit id stable across machines.
 BASE_DATE="2026-11-25T00:00:00Z"
 
@@ -39,13 +39,20 @@ unexported() {
 }
 
 make_base_git() {
-	local tmp=$CACHE/linux-base.tmp n
+	local tmp=$CACHE/linux-base.tmp n src
 	[ -d "$BASE_GIT" ] && git -C "$BASE_GIT" rev-parse -q --verify refs/tags/base >/dev/null && return 0
 	"$TOP/scripts/base.sh"
+	src=$("$TOP/scripts/base.sh" --where)
 	rm -rf "$tmp" "$BASE_GIT"
-	mkdir -p "$tmp"
-	run_step "extract $BASE_TAR" "$LOGS/tree-extract.log" "free disk space under $CACHE" \
-		tar -xJf "$CACHE/base/$BASE_TAR" -C "$tmp" --strip-components=1
+	if [ -d "$src" ]; then
+		# The rebuilt tree: used once, moved rather than copied.
+		mv "$src" "$tmp"
+		rm -f "$tmp/.pkvm-base-tree"
+	else
+		mkdir -p "$tmp"
+		run_step "extract $BASE_TAR" "$LOGS/tree-extract.log" "free disk space under $CACHE" \
+			tar -xJf "$src" -C "$tmp" --strip-components=1
+	fi
 	# Debian's .gitignore ends with a block that ignores everything at the
 	# top level ("/*", "!/debian/"): with it, git add silently skips every
 	# file, new files of the series included. Drop that block.
@@ -56,13 +63,15 @@ make_base_git() {
 		mv "$tmp/.gitignore.new" "$tmp/.gitignore"
 	fi
 	grep -qx '/\*' "$tmp/.gitignore" && die "could not drop Debian's top-level ignore block from .gitignore"
+	# 80,000 loose objects would start "git gc --auto" (minutes of CPU) on
+	# the commit and on every later git am: gc.auto=0 in each repository.
 	run_step "create the base commit" "$LOGS/tree-base-commit.log" "free disk space under $CACHE" \
-		bash -c "cd '$tmp' && git init -q -b master && git add -A && \
+		bash -c "cd '$tmp' && git init -q -b master && git config gc.auto 0 && git add -A && \
 			GIT_AUTHOR_DATE='$BASE_DATE' GIT_COMMITTER_DATE='$BASE_DATE' \
 			git -c user.name='$IDENT_NAME' -c user.email='$IDENT_EMAIL' commit -q \
 			-m 'Linux $BASE_KERNELVERSION ($BASE_PKG $BASE_VERSION)' \
 			-m 'Debian $BASE_PKG $BASE_VERSION, /usr/src/$BASE_TAR, without the Debian packaging block of the top-level .gitignore.' && \
-			git tag base && git clone -q --bare . '$BASE_GIT'"
+			git tag base && git clone -q --bare . '$BASE_GIT' && git -C '$BASE_GIT' config gc.auto 0"
 	rm -rf "$tmp"
 }
 
@@ -114,6 +123,7 @@ cmd_tree() {
 		g config user.name "$IDENT_NAME"
 		g config user.email "$IDENT_EMAIL"
 		g config core.abbrev 12
+		g config gc.auto 0
 		exclude_generated
 	fi
 	apply_series
