@@ -15,11 +15,12 @@
 #   make kunit    the KUnit suites through kunit.py under pKVM (build/kunit)
 #   make stress   the stress group for STRESS_SECS (default 300) under pKVM
 #   make bench    pKVM against the native driver, build/bench/results.csv
+#   make send-prep   build/send: the series as SENDER="Name <email>" sends it, checked
 
 S := scripts
 # One clock for every step of a make run, so progress lines show total time.
 export PKVM_T0 := $(shell date +%s)
-.PHONY: all deps base tree export status build payload run shell check bisect-check bisect fault-check fresh-check fresh-bench fuzz kunit stress bench clean distclean
+.PHONY: all deps base tree export status build payload run shell check bisect-check bisect fault-check fresh-check fresh-bench fuzz kunit stress bench send-prep clean distclean
 
 all: run
 
@@ -60,6 +61,8 @@ stress: payload
 	@$(S)/stress.sh
 bench: payload
 	@$(S)/bench.sh
+send-prep:
+	@$(S)/send-prep.sh
 clean:
 	rm -rf build/kout build/kunit build/run build/initramfs* build/kselftest build/tests build/results build/fuzz
 distclean:

@@ -94,3 +94,29 @@ kbuild_setup() {
 	export KBUILD_BUILD_TIMESTAMP="2026-11-25" KBUILD_BUILD_USER=pkvm KBUILD_BUILD_HOST=smmuv3
 	KMAKE=(make -C "$1" O="$2" ARCH=arm64 CROSS_COMPILE="$CROSS" CC="ccache ${CROSS}gcc" LOCALVERSION= -j"$JOBS")
 }
+
+# The series' own identity: series.sh commits with it in build/linux,
+# send-prep.sh replaces it with the submitter's.
+IDENT_NAME="pKVM SMMUv3 series"
+IDENT_EMAIL="pkvm-smmuv3@example.org"
+
+# write_cover TEMPLATE TEXT DATE: the cover letter git format-patch
+# generated (TEMPLATE) filled from TEXT (patches/cover-letter.txt; first
+# line: the subject, the rest: the body), dated DATE (the series' last
+# commit, not now), on stdout (series.sh export, send-prep.sh). The
+# diffstat's " create mode ..." summary lines are dropped: the diffstat
+# names the files already, and a long path makes them exceed 75 columns.
+write_cover() {
+	local subj
+	subj=$(head -n 1 "$2")
+	awk -v subj="$subj" -v date="$3" -v body="$2" '
+		/^Date: / && !d { print "Date: " date; d = 1; next }
+		/\*\*\* SUBJECT HERE \*\*\*/ { sub(/\*\*\* SUBJECT HERE \*\*\*/, subj) }
+		/^\*\*\* BLURB HERE \*\*\*$/ {
+			getline line < body
+			while ((getline line < body) > 0) print line
+			next
+		}
+		/^ (create|delete) mode [0-9]+ / { next }
+		{ print }' "$1"
+}

@@ -14,8 +14,6 @@ set -euo pipefail
 
 PATCHES=${PATCHES:-$TOP/patches}
 COVER_SRC=$PATCHES/cover-letter.txt
-IDENT_NAME="pKVM SMMUv3 series"
-IDENT_EMAIL="pkvm-smmuv3@example.org"
 BASE_GIT=$(base_git)
 # A fixed date keeps the base commit id stable across machines.
 BASE_DATE="2026-11-25T00:00:00Z"
@@ -140,7 +138,8 @@ cmd_export() {
 		g format-patch -q --zero-commit --no-signature --base=base -o "$tmp" base..HEAD
 		if [ -f "$COVER_SRC" ]; then
 			g format-patch -q --zero-commit --no-signature --base=base --cover-letter -o "$tmp/cover" base..HEAD
-			write_cover "$tmp/cover/0000-cover-letter.patch" >"$tmp/0000-cover-letter.patch"
+			write_cover "$tmp/cover/0000-cover-letter.patch" "$COVER_SRC" "$(g log -1 --format=%aD HEAD)" \
+				>"$tmp/0000-cover-letter.patch"
 		fi
 	fi
 	# Replace only what changed, so that an unchanged series is no churn.
@@ -154,26 +153,6 @@ cmd_export() {
 	done
 	rm -rf "$tmp"
 	say "export: $n patches, $changed files changed in patches/"
-}
-
-# Fill the generated cover letter from cover-letter.txt (first line: the
-# subject; the rest: the body) and give it the date of HEAD, not of now.
-# The diffstat's " create mode ..." summary lines are dropped: the diffstat
-# names the files already, and a long path makes them exceed 75 columns.
-write_cover() {
-	local subj date
-	subj=$(head -n 1 "$COVER_SRC")
-	date=$(g log -1 --format=%aD HEAD)
-	awk -v subj="$subj" -v date="$date" -v body="$COVER_SRC" '
-		/^Date: / && !d { print "Date: " date; d = 1; next }
-		/\*\*\* SUBJECT HERE \*\*\*/ { sub(/\*\*\* SUBJECT HERE \*\*\*/, subj) }
-		/^\*\*\* BLURB HERE \*\*\*$/ {
-			getline line < body
-			while ((getline line < body) > 0) print line
-			next
-		}
-		/^ (create|delete) mode [0-9]+ / { next }
-		{ print }' "$1"
 }
 
 cmd_status() {
