@@ -3,8 +3,9 @@
 # Guest-side tests, grouped. Usage: tests.sh GROUP... (boot io edu kunit
 # selftests idmap probe vfio smmu attack stress). Prints TAP test lines and "# report: key:
 # value" lines; the plan line comes last.
+# shellcheck source=SCRIPTDIR/lib.sh
+. /lib.sh
 N=0
-arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^pkvmtest\.$1=//p" | tail -n 1; }
 ok() { N=$((N + 1)); echo "ok $N - $1${2:+ # $2}"; }
 notok() { N=$((N + 1)); echo "not ok $N - $1${2:+ # $2}"; }
 skip() { N=$((N + 1)); echo "ok $N - $1 # SKIP $2"; }

@@ -3,6 +3,7 @@
 # Boot one scenario (scenarios/NAME.conf) under QEMU.
 #   boot.sh NAME           run its test plan; serial log in build/logs/boot-NAME.log
 #   boot.sh NAME shell     interactive shell in the same machine
+# An empty NAME is the default scenario (DEFAULT_SCENARIO, lib.sh).
 # Env: PLAN=... overrides the scenario's test plan, TIMEOUT=seconds (default 900),
 #      APPEND=... extra kernel command line, TAG=... names the run and its
 #      log (default: the scenario name), KOUT=... another kernel build,
@@ -10,10 +11,11 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-name=${1:?usage: boot.sh SCENARIO [shell]}
+name=${1?usage: boot.sh SCENARIO [shell]}
+name=${name:-$DEFAULT_SCENARIO}
 mode=${2:-test}
 conf=$TOP/scenarios/$name.conf
-[ -f "$conf" ] || die "no scenario '$name' (have: $(cd "$TOP/scenarios" && ls *.conf | sed 's/\.conf$//' | tr '\n' ' '))"
+[ -f "$conf" ] || die "no scenario '$name' (have: $(scenarios | paste -sd ' '))"
 plan_env=${PLAN:-} mem_env=${MEM:-}
 DESC= MACHINE= QEMU_EXTRA= CMDLINE= KVM= PLAN= PROTECTED=0 MEM=
 . "$conf"
@@ -58,17 +60,10 @@ say "boot $name: $DESC; plan $plan (timeout ${timeout}s, log ${log#"$TOP"/})"
 start=$(date +%s)
 timeout --foreground -k 10 "$timeout" "${qemu[@]}" -display none -serial stdio -monitor none \
 	</dev/null >"$log" 2>&1 &
-pid=$!
-last=$start
-while kill -0 "$pid" 2>/dev/null; do
-	sleep 2
-	if [ $(( $(date +%s) - last )) -ge 30 ] && kill -0 "$pid" 2>/dev/null; then
-		last=$(date +%s)
-		say "  ... $name running $((last - start))s: $(grep -aE '^(not )?ok [0-9]+ - ' "$log" | tail -n 1 | cut -c1-90)"
-	fi
-done
+# The heartbeat shows the latest TAP line.
+last_tap() { grep -aE '^(not )?ok [0-9]+ - ' "$1" | tail -n 1 | cut -c1-90; }
 rc=0
-wait "$pid" || rc=$?
+wait_heartbeat "$!" "$name running" last_tap "$log" || rc=$?
 echo "$rc" >"$run/qemu-exit"
 [ "$rc" -ne 124 ] || say "  $name: TIMED OUT after ${timeout}s (log $log)"
 say "  $name: QEMU exit $rc after $(( $(date +%s) - start ))s"

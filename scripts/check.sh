@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run every test: the harness's own tests, then each scenario's boot, and
 # print one summary ending in "N passed, N failed, N skipped".
-# Env: SCENARIOS="a b" to run a subset.
+# Every scenarios/*.conf, in the order of their ORDER= lines (lib.sh:
+# scenarios). Env: SCENARIOS="a b" to run a subset.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-all="nested-hvhe nested-nvhe s1only s2only native noel2"
-scenarios=${SCENARIOS:-$all}
+scenarios=${SCENARIOS:-$(scenarios | paste -sd " ")}
+[ -n "$scenarios" ] || die "no scenarios/*.conf"
 say "check: scenarios: $scenarios"
 # The harness's own tests (mostly one core: unpacking the base) and the
 # KUnit suites through kunit.py exec, on QEMU with pKVM (make kunit builds

@@ -6,6 +6,7 @@
 # in a worktree (build/fi-tree) into build/kout-fi, boots nested-hvhe with
 # the plan "boot,idmap", and passes if the hypervisor's boot-time check
 # reports violations. Not part of "make check" (a second kernel build).
+# TAP (one result) in build/logs/test-fault.log, also printed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -27,11 +28,15 @@ run_step "build the kernel with the fault injected" "$LOGS/fault-build.log" \
 tag=fault-skip-idmap-unmap
 KOUT=$KO TAG=$tag PLAN=boot,idmap TIMEOUT=300 "$TOP/scripts/boot.sh" nested-hvhe || true
 line=$(grep -a -m1 'IOMMU identity map check (boot)' "$LOGS/boot-$tag.log" || true)
-name="fault injection: the identity-map checker catches a missing unmap"
+log=$LOGS/test-fault.log
+tap_begin fault "$log" "fault injection: "
+name="the identity-map checker catches a missing unmap"
 case "$line" in
 *": 0 violations"*|"")
-	echo "FAIL  [fault] $name  (${line:-no boot-time check in $LOGS/boot-$tag.log})"
-	exit 1 ;;
+	tap_notok "$name" "${line:-no boot-time check in $LOGS/boot-$tag.log}" ;;
 *)
-	echo "PASS  [fault] $name  (${line#*] })" ;;
+	tap_ok "$name" "${line#*] }" ;;
 esac
+tap_end
+grep -E '^(not )?ok ' "$log"
+[ "$TAP_FAILED" -eq 0 ]

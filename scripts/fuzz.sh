@@ -51,36 +51,19 @@ selftests=(
 )
 
 mkdir -p "$BIN" "$WORK" "$CRASHES" "$COV" "$FLOGS"
-n=0
-failed=0
-: >"$log"
-emit() { echo "$*" >>"$log"; }
-tap() { # tap ok|not-ok NAME DETAIL
-	n=$((n + 1))
-	local detail=${3:+ # $(printf '%s' "$3" | tr '\n' ' ' | cut -c1-300)}
-	if [ "$1" = ok ]; then
-		emit "ok $n - fuzz: $2$detail"
-	else
-		emit "not ok $n - fuzz: $2$detail"
-		failed=$((failed + 1))
-	fi
-}
-report() { emit "# report: fuzz: $*"; }
+tap_begin fuzz "$log" "fuzz: "
 finish() {
-	emit "1..$n"
-	emit "# pkvm-smmuv3-tests end"
-	say "done: fuzz ($((n - failed)) of $n passed; log: ${log#"$TOP"/})"
-	[ "$failed" -eq 0 ]
+	tap_end
+	say "done: fuzz ($((TAP_N - TAP_FAILED)) of $TAP_N passed; log: ${log#"$TOP"/})"
+	[ "$TAP_FAILED" -eq 0 ]
 	exit
 }
 # The toolchain or the tree is missing: one failed test, then stop.
 setup_fail() {
-	tap not-ok "$1" "$2"
-	emit "1..$n"
-	emit "# pkvm-smmuv3-tests end"
+	tap_notok "$1" "$2"
+	tap_end
 	die "$2"
 }
-emit "# pkvm-smmuv3-tests begin scenario=fuzz"
 say "step: fuzz the emulation decisions (log: ${log#"$TOP"/})"
 
 # The toolchain: clang with libFuzzer, and LLVM's coverage tools of the
@@ -161,9 +144,9 @@ build_all() {
 rebuilt=0
 if build_all; then
 	warnings=$(grep -c 'warning:' "$FLOGS/build.log")
-	tap ok "the fuzz targets build" "$cc_version; ${#targets[@]} targets with libFuzzer, ASan and UBSan (-fno-sanitize-recover=all); $rebuilt binaries rebuilt, $warnings compiler warnings"
+	tap_ok "the fuzz targets build" "$cc_version; ${#targets[@]} targets with libFuzzer, ASan and UBSan (-fno-sanitize-recover=all); $rebuilt binaries rebuilt, $warnings compiler warnings"
 else
-	tap not-ok "the fuzz targets build" "$(grep -m1 -E 'error' "$FLOGS/build.log") (log: ${FLOGS#"$TOP"/}/build.log)"
+	tap_notok "the fuzz targets build" "$(grep -m1 -E 'error' "$FLOGS/build.log") (log: ${FLOGS#"$TOP"/}/build.log)"
 	finish
 fi
 if [ "${FUZZ_SEEDS:-0}" = 1 ]; then
@@ -192,9 +175,9 @@ for t in "${targets[@]}"; do
 	# The committed corpus, every input once
 	rlog=$FLOGS/$t-replay.log
 	if [ "$ncommitted" -eq 0 ]; then
-		tap not-ok "$t: the committed corpus passes" "no inputs in ${committed#"$TOP"/}"
+		tap_notok "$t: the committed corpus passes" "no inputs in ${committed#"$TOP"/}"
 	elif timeout 300 "$fz" -runs=0 -timeout=10 -artifact_prefix="$CRASHES/$t-" "$committed" >"$rlog" 2>&1; then
-		tap ok "$t: the committed corpus passes" "$ncommitted inputs"
+		tap_ok "$t: the committed corpus passes" "$ncommitted inputs"
 	else
 		a=$(artifact "$rlog")
 		src=""
@@ -204,7 +187,7 @@ for t in "${targets[@]}"; do
 				[ "$(sha1sum <"$f" | cut -d' ' -f1)" = "$sum" ] && src=${f#"$TOP"/} && break
 			done
 		fi
-		tap not-ok "$t: the committed corpus passes" "${src:-an input} fails: $(violation "$rlog"); saved as ${a:-?} (log: ${rlog#"$TOP"/})"
+		tap_notok "$t: the committed corpus passes" "${src:-an input} fails: $(violation "$rlog"); saved as ${a:-?} (log: ${rlog#"$TOP"/})"
 	fi
 
 	# Fuzzing, on a scratch copy of the corpus
@@ -213,7 +196,7 @@ for t in "${targets[@]}"; do
 	mkdir -p "$scratch"
 	[ "$ncommitted" -gt 0 ] && cp "$committed"/* "$scratch"/
 	if [ "$fuzz_seconds" -le 0 ]; then
-		tap ok "$t: fuzzing finds no violation" "SKIP FUZZ_SECONDS=0"
+		tap_skip "$t: fuzzing finds no violation" "FUZZ_SECONDS=0"
 		continue
 	fi
 	say "  fuzzing $t for ${fuzz_seconds}s"
@@ -234,12 +217,12 @@ for t in "${targets[@]}"; do
 	stats="${execs:-?} execs in ${fuzz_seconds} s (${rate:-?}/s, seed ${useed:-?}), cov ${cov:-?}, ft ${ft:-?}, corpus $ncommitted -> $nscratch"
 	[ "$rc" -eq 0 ] || stats="stopped after ${execs:-?} execs (seed ${useed:-?})"
 	if [ "$rc" -eq 0 ] && [ -n "$execs" ]; then
-		tap ok "$t: fuzzing finds no violation" "$stats"
+		tap_ok "$t: fuzzing finds no violation" "$stats"
 	else
 		a=$(artifact "$flog")
-		tap not-ok "$t: fuzzing finds no violation" "$(violation "$flog"); input saved as ${a:-? (exit $rc, log: ${flog#"$TOP"/})}; replay: ${BIN#"$TOP"/}/fuzz_$t ${a:-FILE}; $stats"
+		tap_notok "$t: fuzzing finds no violation" "$(violation "$flog"); input saved as ${a:-? (exit $rc, log: ${flog#"$TOP"/})}; replay: ${BIN#"$TOP"/}/fuzz_$t ${a:-FILE}; $stats"
 	fi
-	report "$t: $stats"
+	tap_report fuzz "$t: $stats"
 
 	if [ "${FUZZ_MERGE:-0}" = 1 ] && [ "$rc" -eq 0 ]; then
 		mkdir -p "$committed"
@@ -247,7 +230,7 @@ for t in "${targets[@]}"; do
 		"$fz" -merge=1 -use_counters=0 -timeout=10 -max_len=2048 "$committed" "$scratch" \
 			>"$FLOGS/$t-merge.log" 2>&1 ||
 			die "merging into ${committed#"$TOP"/} failed (log: $FLOGS/$t-merge.log)"
-		report "$t: merged $(( $(count "$committed") - ncommitted )) new inputs into ${committed#"$TOP"/}"
+		tap_report fuzz "$t: merged $(( $(count "$committed") - ncommitted )) new inputs into ${committed#"$TOP"/}"
 	fi
 done
 
@@ -285,18 +268,18 @@ fi
 if [ -n "$summary" ]; then
 	read -r lines branches lc ln bc bn regions fc fn <<<"$summary"
 	what="lines $lines% ($lc/$ln), branches $branches% ($bc/$bn), regions $regions%, functions $fc/$fn"
-	report "coverage of $(basename "$EMUL"): $what (annotated: ${COV#"$TOP"/}/arm-smmu-v3-pkvm-emul.txt)"
+	tap_report fuzz "coverage of $(basename "$EMUL"): $what (annotated: ${COV#"$TOP"/}/arm-smmu-v3-pkvm-emul.txt)"
 	[ "$cov_runs_ok" = 1 ] || what="$what; some corpus inputs violate properties (${FLOGS#"$TOP"/}/*-cov.log)"
 	if [ "${targets[*]}" != "$all_targets" ]; then
-		tap ok "coverage of $(basename "$EMUL")" "$what; FUZZ_TARGETS is a subset: no floor"
+		tap_ok "coverage of $(basename "$EMUL")" "$what; FUZZ_TARGETS is a subset: no floor"
 	elif awk -v l="$lines" -v b="$branches" -v ml="$min_lines" -v mb="$min_branches" \
 		'BEGIN { exit !(l >= ml && b >= mb) }'; then
-		tap ok "coverage of $(basename "$EMUL")" "$what"
+		tap_ok "coverage of $(basename "$EMUL")" "$what"
 	else
-		tap not-ok "coverage of $(basename "$EMUL")" "$what; below the floor of lines $min_lines%, branches $min_branches%"
+		tap_notok "coverage of $(basename "$EMUL")" "$what; below the floor of lines $min_lines%, branches $min_branches%"
 	fi
 else
-	tap not-ok "coverage of $(basename "$EMUL")" "no coverage data (log: ${FLOGS#"$TOP"/}/cov.log)"
+	tap_notok "coverage of $(basename "$EMUL")" "no coverage data (log: ${FLOGS#"$TOP"/}/cov.log)"
 fi
 
 # The checks can fail: a build that forges one output must be caught by
@@ -320,9 +303,9 @@ for s in "${selftests[@]}"; do
 		fi
 	done
 	if [ -n "$caught" ]; then
-		tap ok "assertions catch $what" "FUZZ_SELFTEST_BREAK=$brk caught on $caught"
+		tap_ok "assertions catch $what" "FUZZ_SELFTEST_BREAK=$brk caught on $caught"
 	else
-		tap not-ok "assertions catch $what" "FUZZ_SELFTEST_BREAK=$brk: no committed input triggers '$expect'${other:+ (other failure: $other)}"
+		tap_notok "assertions catch $what" "FUZZ_SELFTEST_BREAK=$brk: no committed input triggers '$expect'${other:+ (other failure: $other)}"
 	fi
 done
 

@@ -15,14 +15,7 @@ log=$LOGS/test-kunit.log
 out=$LOGS/kunit.log
 kbuild_setup "$TREE" "$KDIR"
 mkdir -p "$KDIR"
-: >"$log"
-emit() { echo "$*" >>"$log"; }
-emit "# pkvm-smmuv3-tests begin scenario=kunit"
-n=0
-tap() { # tap ok|not-ok NAME DETAIL
-	n=$((n + 1))
-	if [ "$1" = ok ]; then emit "ok $n - $2${3:+ # $3}"; else emit "not ok $n - $2${3:+ # $3}"; fi
-}
+tap_begin kunit "$log" "kunit.py: "
 
 if [ "${KUNIT_MODE:-run}" = exec ]; then
 	# make check: the harness's kernel (build/kout, which has the suites
@@ -51,27 +44,26 @@ d=$(( $(date +%s) - start ))
 suites=$(sed -n -E 's/.*=+ \[(PASSED|FAILED|SKIPPED|CRASHED)\] ([^ =]+) =+.*/\1 \2/p' "$out")
 summary=$(grep -m1 'Testing complete' "$out" | sed 's/.*Testing complete\. //')
 grep -q 'kvm-arm.mode=protected' "$out" && grep -q 'virtualization=on' "$out" &&
-	tap ok "kunit.py: QEMU ran with EL2 and kvm-arm.mode=protected (qemu_configs/arm64-pkvm.py)" ||
-	tap not-ok "kunit.py: QEMU ran with EL2 and kvm-arm.mode=protected (qemu_configs/arm64-pkvm.py)" "no such QEMU command line in ${out#"$TOP"/}"
+	tap_ok "QEMU ran with EL2 and kvm-arm.mode=protected (qemu_configs/arm64-pkvm.py)" ||
+	tap_notok "QEMU ran with EL2 and kvm-arm.mode=protected (qemu_configs/arm64-pkvm.py)" "no such QEMU command line in ${out#"$TOP"/}"
 # kunit.py keeps the kernel's log in build/kunit/test.log: the suites must
 # have run under pKVM, with the SMMU handed over to the hypervisor.
 klog=$KDIR/test.log
 if grep -q 'IOMMU driver started, DMA isolation enforced' "$klog" 2>/dev/null &&
    grep -q 'emulated by pKVM' "$klog"; then
-	tap ok "kunit.py: the suites ran under pKVM with the SMMU emulated" "$(grep -m1 -o 'Protected [hn]VHE mode' "$klog")"
+	tap_ok "the suites ran under pKVM with the SMMU emulated" "$(grep -m1 -o 'Protected [hn]VHE mode' "$klog")"
 else
-	tap not-ok "kunit.py: the suites ran under pKVM with the SMMU emulated" "no 'IOMMU driver started' and 'emulated by pKVM' in ${klog#"$TOP"/}"
+	tap_notok "the suites ran under pKVM with the SMMU emulated" "no 'IOMMU driver started' and 'emulated by pKVM' in ${klog#"$TOP"/}"
 fi
 for s in arm-smmu-v3-kunit-test arm-smmu-v3-pkvm-emul; do
 	st=$(awk -v s="$s" '$2 == s { print $1 }' <<<"$suites" | head -n 1)
 	case $st in
-	PASSED) tap ok "kunit.py: $s" "$(grep -m1 -E "=+ $s \([0-9]+ subtests\)" "$out" | grep -oE '[0-9]+ subtests') passed; all: ${summary:-?}, ${d}s" ;;
-	"") tap not-ok "kunit.py: $s" "suite did not run (exit $rc; log ${out#"$TOP"/})" ;;
-	*) tap not-ok "kunit.py: $s" "$st: $(grep -E '\[FAILED\]|\[CRASHED\]' "$out" | head -n 3 | tr '\n' ' ' | cut -c1-200)" ;;
+	PASSED) tap_ok "$s" "$(grep -m1 -E "=+ $s \([0-9]+ subtests\)" "$out" | grep -oE '[0-9]+ subtests') passed; all: ${summary:-?}, ${d}s" ;;
+	"") tap_notok "$s" "suite did not run (exit $rc; log ${out#"$TOP"/})" ;;
+	*) tap_notok "$s" "$st: $(grep -E '\[FAILED\]|\[CRASHED\]' "$out" | head -n 3 | tr '\n' ' ' | cut -c1-200)" ;;
 	esac
 done
-[ "$rc" -eq 0 ] && tap ok "kunit.py: exit status 0" || tap not-ok "kunit.py: exit status 0" "exit $rc; ${summary:-no summary}"
-emit "1..$n"
-emit "# pkvm-smmuv3-tests end"
+[ "$rc" -eq 0 ] && tap_ok "exit status 0" || tap_notok "exit status 0" "exit $rc; ${summary:-no summary}"
+tap_end
 say "done: kunit.py in ${d}s: ${summary:-no summary} (log: ${out#"$TOP"/})"
 [ "$rc" -eq 0 ]

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# Shared helpers for the harness scripts: paths, logging and step progress.
+# Shared helpers for the harness scripts: paths, scenarios, logging, step
+# progress and TAP.
 # shellcheck shell=bash
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -14,31 +15,61 @@ ARM64_SYSROOT=$CACHE/arm64-sysroot
 JOBS=${JOBS:-$(( $(nproc) + 1 ))}
 mkdir -p "$LOGS" "$CACHE"
 
+# The scenario that make run, make shell and make stress boot unless
+# SCENARIO names another.
+DEFAULT_SCENARIO=nested-hvhe
+
+# scenarios: every scenario, scenarios/NAME.conf, one name a line, in the
+# order make check runs and reports them: by the number in the .conf's
+# ORDER= line, then those without one, by name (a new .conf is always
+# checked).
+scenarios() {
+	local f order
+	for f in "$TOP"/scenarios/*.conf; do
+		[ -f "$f" ] || continue
+		order=$(sed -n 's/^ORDER=\([0-9][0-9]*\)[[:space:]]*$/\1/p' "$f" | tail -n 1)
+		printf '%s %s\n' "${order:-999999}" "$(basename "$f" .conf)"
+	done | LC_ALL=C sort -k1,1n -k2,2 | cut -d' ' -f2
+}
+
 _t0=${PKVM_T0:-$(date +%s)}
 elapsed() { local s=$(( $(date +%s) - _t0 )); printf '%d:%02d' $((s / 60)) $((s % 60)); }
 say() { printf '[%s] %s\n' "$(elapsed)" "$*" >&2; }
 die() { printf '[%s] ERROR: %s\n' "$(elapsed)" "$*" >&2; exit 1; }
 
+# wait_heartbeat PID LABEL CMD...: wait for PID (a background job of this
+# shell) and return its exit status; every 30 s while it runs, say
+# "  ... LABEL <seconds>s: " followed by what CMD prints (the latest line of
+# its log, say).
+wait_heartbeat() {
+	local pid=$1 label=$2 start last now
+	shift 2
+	start=$(date +%s)
+	last=$start
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 2
+		now=$(date +%s)
+		if [ $((now - last)) -ge 30 ] && kill -0 "$pid" 2>/dev/null; then
+			last=$now
+			say "  ... $label $((now - start))s: $("$@")"
+		fi
+	done
+	wait "$pid"
+}
+
+# last_line LOG: the latest line of LOG, cut to 100 columns.
+last_line() { tail -n 1 "$1" | cut -c1-100; }
+
 # run_step NAME LOG FIX CMD...: run CMD with its output in LOG, print a
 # heartbeat while it runs, and on failure name the step, the log and the
 # likely fix.
 run_step() {
-	local name=$1 log=$2 fix=$3 pid rc start last
+	local name=$1 log=$2 fix=$3 rc=0 start
 	shift 3
 	start=$(date +%s)
-	last=$start
 	say "step: $name (log: ${log#"$TOP"/})"
 	"$@" >"$log" 2>&1 &
-	pid=$!
-	while kill -0 "$pid" 2>/dev/null; do
-		sleep 2
-		if kill -0 "$pid" 2>/dev/null && [ $(( $(date +%s) - last )) -ge 30 ]; then
-			last=$(date +%s)
-			say "  ... $name running for $(( $(date +%s) - start ))s: $(tail -n 1 "$log" | cut -c1-100)"
-		fi
-	done
-	wait "$pid"
-	rc=$?
+	wait_heartbeat "$!" "$name running for" last_line "$log" || rc=$?
 	if [ "$rc" -ne 0 ]; then
 		printf '\n[%s] FAILED step: %s (exit %d)\n  log: %s\n  last lines:\n' \
 			"$(elapsed)" "$name" "$rc" "$log" >&2
@@ -47,6 +78,46 @@ run_step() {
 		exit "$rc"
 	fi
 	say "done: $name in $(( $(date +%s) - start ))s"
+}
+
+# TAP from the tests that run on the build host (test-harness.sh, fuzz.sh,
+# kunit.sh, fault-check.sh), in the format the guest prints (guest/tests.sh)
+# and results.py reads, from build/logs/test-NAME.log:
+#   # pkvm-smmuv3-tests begin scenario=NAME
+#   ok N - TEST[ # DETAIL]  /  not ok N - TEST[ # DETAIL]  /  ok N - TEST # SKIP WHY
+#   # report: KEY: VALUE
+#   1..N
+#   # pkvm-smmuv3-tests end
+# tap_begin NAME LOG [PREFIX]  start LOG (emptied); PREFIX begins every TEST
+# tap_ok TEST [DETAIL], tap_notok TEST [DETAIL], tap_skip TEST WHY
+# tap_report KEY VALUE
+# tap_end                      the plan and the end marker
+# TAP_N counts the results, TAP_FAILED the "not ok" ones. A DETAIL is made
+# one line (newlines become spaces) of at most 300 characters. Every
+# function returns 0 (safe under set -e).
+tap_begin() {
+	TAP_LOG=$2 TAP_PREFIX=${3:-} TAP_N=0 TAP_FAILED=0
+	: >"$TAP_LOG"
+	tap_emit "# pkvm-smmuv3-tests begin scenario=$1"
+}
+tap_emit() { printf '%s\n' "$*" >>"$TAP_LOG"; }
+tap_detail() { printf '%s' "$1" | tr '\n' ' ' | cut -c1-300; }
+tap_result() { # tap_result ok|not-ok TEST DETAIL
+	local res=ok
+	TAP_N=$((TAP_N + 1))
+	if [ "$1" != ok ]; then
+		res="not ok"
+		TAP_FAILED=$((TAP_FAILED + 1))
+	fi
+	tap_emit "$res $TAP_N - $TAP_PREFIX$2${3:+ # $(tap_detail "$3")}"
+}
+tap_ok() { tap_result ok "$1" "${2:-}"; }
+tap_notok() { tap_result not-ok "$1" "${2:-}"; }
+tap_skip() { tap_result ok "$1" "SKIP $2"; }
+tap_report() { tap_emit "# report: $1: $2"; }
+tap_end() {
+	tap_emit "1..$TAP_N"
+	tap_emit "# pkvm-smmuv3-tests end"
 }
 
 # The Debian mirror this machine already uses, read from its apt

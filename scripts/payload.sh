@@ -72,7 +72,7 @@ for c in "$TOP"/guest/*.c "$TREE/tools/dma/dma_map_benchmark.c"; do
 			-o "$ROOT/bin/$p" "$c"
 done
 ln -s busybox "$ROOT/bin/sh"
-cp "$TOP/guest/init" "$TOP/guest/tests.sh" "$ROOT/"
+cp "$TOP/guest/init" "$TOP/guest/tests.sh" "$TOP/guest/lib.sh" "$ROOT/"
 [ "${#mods[@]}" -eq 0 ] || cp "${mods[@]}" "$ROOT/lib/modules/"
 for t in $progs; do
 	mkdir -p "$ROOT/selftests/kvm/$(dirname "$t")"

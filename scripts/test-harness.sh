@@ -11,18 +11,14 @@ rm -rf "$scratch"
 mkdir -p "$scratch/patches"
 export TREE=$scratch/linux PATCHES=$scratch/patches
 series=$TOP/scripts/series.sh
-n=0
-: >"$log"
-emit() { echo "$*" >>"$log"; }
 t() { # t NAME CMD...: ok when CMD succeeds
 	local name=$1
 	shift
-	n=$((n + 1))
-	if "$@" >"$scratch/out" 2>&1; then emit "ok $n - harness: $name"
-	else emit "not ok $n - harness: $name # $(tail -n 2 "$scratch/out" | tr '\n' ' ' | cut -c1-200)"; fi
+	if "$@" >"$scratch/out" 2>&1; then tap_ok "$name"
+	else tap_notok "$name" "$(tail -n 2 "$scratch/out" | tr '\n' ' ' | cut -c1-200)"; fi
 }
 g() { git -C "$TREE" "$@"; }
-emit "# pkvm-smmuv3-tests begin scenario=harness"
+tap_begin harness "$log" "harness: "
 say "step: harness self-tests (log: ${log#"$TOP"/})"
 
 t "tree materialises the base, tagged base" \
@@ -51,7 +47,6 @@ cp "$PATCHES"/0001-*.patch "$PATCHES/0002-harness-bad.patch"
 g reset -q --hard base
 t "tree fails and names the patch that does not apply" \
 	bash -c "'$series' tree >'$scratch/am.out' 2>&1; rc=\$?; cat '$scratch/am.out'; [ \$rc -ne 0 ] && grep -q '0002-harness-bad.patch' '$scratch/am.out'"
-emit "1..$n"
-emit "# pkvm-smmuv3-tests end"
+tap_end
 rm -rf "$scratch"
-say "done: harness self-tests ($(grep -c '^ok' "$log") of $n passed)"
+say "done: harness self-tests ($((TAP_N - TAP_FAILED)) of $TAP_N passed)"

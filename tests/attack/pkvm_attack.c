@@ -45,14 +45,9 @@
 #include <asm/memory.h>
 
 #include "arm-smmu-v3.h"
+/* edu's registers: the series' VFIO selftest driver's (see Kbuild). */
+#include "registers.h"
 
-#define EDU_DMA_SRC		0x80
-#define EDU_DMA_DST		0x88
-#define EDU_DMA_CNT		0x90
-#define EDU_DMA_CMD		0x98
-#define EDU_DMA_RUN		BIT(0)
-#define EDU_DMA_TO_RAM		BIT(1)
-#define EDU_BUF			0x40000ULL
 #define EDU_TIMEOUT_MS		5000
 
 /* STE fields arm-smmu-v3.h does not name */
@@ -401,11 +396,11 @@ static int edu_dma(struct atk *a, u64 addr, bool to_ram)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(EDU_TIMEOUT_MS);
 
-	writeq(to_ram ? EDU_BUF : addr, a->bar + EDU_DMA_SRC);
-	writeq(to_ram ? addr : EDU_BUF, a->bar + EDU_DMA_DST);
-	writeq(PAGE_SIZE, a->bar + EDU_DMA_CNT);
-	writeq(EDU_DMA_RUN | (to_ram ? EDU_DMA_TO_RAM : 0), a->bar + EDU_DMA_CMD);
-	while (readq(a->bar + EDU_DMA_CMD) & EDU_DMA_RUN) {
+	writeq(to_ram ? EDU_BUFFER_ADDR : addr, a->bar + EDU_DMA_SRC);
+	writeq(to_ram ? addr : EDU_BUFFER_ADDR, a->bar + EDU_DMA_DST);
+	writeq(PAGE_SIZE, a->bar + EDU_DMA_COUNT);
+	writeq(EDU_DMA_CMD_START | (to_ram ? EDU_DMA_CMD_TO_RAM : 0), a->bar + EDU_DMA_CMD);
+	while (readq(a->bar + EDU_DMA_CMD) & EDU_DMA_CMD_START) {
 		if (time_after(jiffies, deadline))
 			return -ETIMEDOUT;
 		usleep_range(1000, 2000);
@@ -416,9 +411,9 @@ static int edu_dma(struct atk *a, u64 addr, bool to_ram)
 static int edu_start(struct atk *a, u64 addr)
 {
 	writeq(addr, a->bar + EDU_DMA_SRC);
-	writeq(EDU_BUF, a->bar + EDU_DMA_DST);
-	writeq(PAGE_SIZE, a->bar + EDU_DMA_CNT);
-	writeq(EDU_DMA_RUN, a->bar + EDU_DMA_CMD);
+	writeq(EDU_BUFFER_ADDR, a->bar + EDU_DMA_DST);
+	writeq(PAGE_SIZE, a->bar + EDU_DMA_COUNT);
+	writeq(EDU_DMA_CMD_START, a->bar + EDU_DMA_CMD);
 	return 0;
 }
 
@@ -426,7 +421,7 @@ static int edu_wait(struct atk *a)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(EDU_TIMEOUT_MS);
 
-	while (readq(a->bar + EDU_DMA_CMD) & EDU_DMA_RUN) {
+	while (readq(a->bar + EDU_DMA_CMD) & EDU_DMA_CMD_START) {
 		if (time_after(jiffies, deadline))
 			return -ETIMEDOUT;
 		usleep_range(1000, 2000);
@@ -1818,7 +1813,7 @@ static void atk_remove(struct pci_dev *pdev)
 }
 
 static const struct pci_device_id atk_ids[] = {
-	{ PCI_DEVICE(0x1234, 0x11e8) },
+	{ PCI_DEVICE(PCI_VENDOR_ID_QEMU_EDU, PCI_DEVICE_ID_QEMU_EDU) },
 	{ }
 };
 MODULE_DEVICE_TABLE(pci, atk_ids);

@@ -45,15 +45,9 @@
 #include <linux/unaligned.h>
 #include <asm/memory.h>
 
-#define EDU_ID			0x00
-#define EDU_DMA_SRC		0x80
-#define EDU_DMA_DST		0x88
-#define EDU_DMA_CNT		0x90
-#define EDU_DMA_CMD		0x98
-#define EDU_DMA_RUN		BIT(0)
-#define EDU_DMA_TO_RAM		BIT(1)
-#define EDU_BUF			0x40000ULL
-#define EDU_BUF_SIZE		4096
+/* edu's registers: the series' VFIO selftest driver's (see Kbuild). */
+#include "registers.h"
+
 #define EDU_TIMEOUT_MS		5000
 #define PROBE_PAGES		32
 
@@ -80,11 +74,11 @@ static int edu_dma(struct edu *edu, u64 dev_addr, size_t len, bool to_ram)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(EDU_TIMEOUT_MS);
 
-	writeq(to_ram ? EDU_BUF : dev_addr, edu->bar + EDU_DMA_SRC);
-	writeq(to_ram ? dev_addr : EDU_BUF, edu->bar + EDU_DMA_DST);
-	writeq(len, edu->bar + EDU_DMA_CNT);
-	writeq(EDU_DMA_RUN | (to_ram ? EDU_DMA_TO_RAM : 0), edu->bar + EDU_DMA_CMD);
-	while (readq(edu->bar + EDU_DMA_CMD) & EDU_DMA_RUN) {
+	writeq(to_ram ? EDU_BUFFER_ADDR : dev_addr, edu->bar + EDU_DMA_SRC);
+	writeq(to_ram ? dev_addr : EDU_BUFFER_ADDR, edu->bar + EDU_DMA_DST);
+	writeq(len, edu->bar + EDU_DMA_COUNT);
+	writeq(EDU_DMA_CMD_START | (to_ram ? EDU_DMA_CMD_TO_RAM : 0), edu->bar + EDU_DMA_CMD);
+	while (readq(edu->bar + EDU_DMA_CMD) & EDU_DMA_CMD_START) {
 		if (time_after(jiffies, deadline))
 			return -ETIMEDOUT;
 		usleep_range(1000, 2000);
@@ -102,24 +96,24 @@ static int roundtrip_once(struct edu *edu, u8 *src, u8 *dst, dma_addr_t *s,
 	struct device *dev = &edu->pdev->dev;
 	int ret;
 
-	get_random_bytes(src, EDU_BUF_SIZE);
-	memset(dst, 0, EDU_BUF_SIZE);
+	get_random_bytes(src, EDU_BUFFER_SIZE);
+	memset(dst, 0, EDU_BUFFER_SIZE);
 	mutex_lock(&edu->lock);
-	*s = dma_map_single(dev, src, EDU_BUF_SIZE, DMA_TO_DEVICE);
-	*d = dma_map_single(dev, dst, EDU_BUF_SIZE, DMA_FROM_DEVICE);
+	*s = dma_map_single(dev, src, EDU_BUFFER_SIZE, DMA_TO_DEVICE);
+	*d = dma_map_single(dev, dst, EDU_BUFFER_SIZE, DMA_FROM_DEVICE);
 	if (dma_mapping_error(dev, *s) || dma_mapping_error(dev, *d)) {
 		ret = -ENOMEM;
 	} else {
-		ret = edu_dma(edu, *s, EDU_BUF_SIZE, false);
+		ret = edu_dma(edu, *s, EDU_BUFFER_SIZE, false);
 		if (!ret)
-			ret = edu_dma(edu, *d, EDU_BUF_SIZE, true);
+			ret = edu_dma(edu, *d, EDU_BUFFER_SIZE, true);
 	}
 	if (!dma_mapping_error(dev, *d))
-		dma_unmap_single(dev, *d, EDU_BUF_SIZE, DMA_FROM_DEVICE);
+		dma_unmap_single(dev, *d, EDU_BUFFER_SIZE, DMA_FROM_DEVICE);
 	if (!dma_mapping_error(dev, *s))
-		dma_unmap_single(dev, *s, EDU_BUF_SIZE, DMA_TO_DEVICE);
+		dma_unmap_single(dev, *s, EDU_BUFFER_SIZE, DMA_TO_DEVICE);
 	mutex_unlock(&edu->lock);
-	if (!ret && memcmp(src, dst, EDU_BUF_SIZE))
+	if (!ret && memcmp(src, dst, EDU_BUFFER_SIZE))
 		ret = -EIO;
 	return ret;
 }
@@ -136,8 +130,8 @@ static ssize_t roundtrip_read(struct file *f, char __user *ubuf, size_t n, loff_
 
 	if (*pos)
 		return 0;
-	src = kmalloc(EDU_BUF_SIZE, GFP_KERNEL);
-	dst = kzalloc(EDU_BUF_SIZE, GFP_KERNEL);
+	src = kmalloc(EDU_BUFFER_SIZE, GFP_KERNEL);
+	dst = kzalloc(EDU_BUFFER_SIZE, GFP_KERNEL);
 	if (!src || !dst) {
 		len = scnprintf(msg, sizeof(msg), "fail: out of memory\n");
 		goto out;
@@ -155,7 +149,7 @@ static ssize_t roundtrip_read(struct file *f, char __user *ubuf, size_t n, loff_
 	else
 		len = scnprintf(msg, sizeof(msg),
 				"pass: %d bytes, dma %pad -> %pad, phys %pa -> %pa; %s\n",
-				EDU_BUF_SIZE, &s, &d, &ps, &pd,
+				EDU_BUFFER_SIZE, &s, &d, &ps, &pd,
 				device_iommu_mapped(dev) ? "translated by an IOMMU" :
 				"no IOMMU (dma-direct)");
 out:
@@ -222,8 +216,8 @@ static int stress_run(struct edu *edu, char *msg, size_t sz)
 	u8 *src, *dst;
 	int cpu, ret, nthreads = 0;
 
-	src = kmalloc(EDU_BUF_SIZE, GFP_KERNEL);
-	dst = kmalloc(EDU_BUF_SIZE, GFP_KERNEL);
+	src = kmalloc(EDU_BUFFER_SIZE, GFP_KERNEL);
+	dst = kmalloc(EDU_BUFFER_SIZE, GFP_KERNEL);
 	t = kcalloc(nr_cpu_ids, sizeof(*t), GFP_KERNEL);
 	if (!src || !dst || !t || !edu->stress_secs) {
 		kfree(src);
@@ -295,11 +289,11 @@ static int attack_read(struct attack *at, u64 pa, u8 *out)
 	int ret;
 
 	memset(at->scratch_va, 0x5a, PAGE_SIZE);
-	ret = edu_dma(at->edu, attack_addr(at, pa), EDU_BUF_SIZE, false);
+	ret = edu_dma(at->edu, attack_addr(at, pa), EDU_BUFFER_SIZE, false);
 	if (!ret)
-		ret = edu_dma(at->edu, attack_addr(at, at->scratch), EDU_BUF_SIZE, true);
+		ret = edu_dma(at->edu, attack_addr(at, at->scratch), EDU_BUFFER_SIZE, true);
 	if (!ret)
-		memcpy(out, at->scratch_va, EDU_BUF_SIZE);
+		memcpy(out, at->scratch_va, EDU_BUFFER_SIZE);
 	return ret;
 }
 
@@ -307,10 +301,10 @@ static int attack_write(struct attack *at, u64 pa, const u8 *data)
 {
 	int ret;
 
-	memcpy(at->scratch_va, data, EDU_BUF_SIZE);
-	ret = edu_dma(at->edu, attack_addr(at, at->scratch), EDU_BUF_SIZE, false);
+	memcpy(at->scratch_va, data, EDU_BUFFER_SIZE);
+	ret = edu_dma(at->edu, attack_addr(at, at->scratch), EDU_BUFFER_SIZE, false);
 	if (!ret)
-		ret = edu_dma(at->edu, attack_addr(at, pa), EDU_BUF_SIZE, true);
+		ret = edu_dma(at->edu, attack_addr(at, pa), EDU_BUFFER_SIZE, true);
 	return ret;
 }
 
@@ -374,10 +368,10 @@ static int attack_begin(struct attack *at, struct edu *edu, u64 addr, u64 size,
 	}
 
 	/* Control: a host page must be readable the same way. */
-	buf = kmalloc(EDU_BUF_SIZE, GFP_KERNEL);
+	buf = kmalloc(EDU_BUFFER_SIZE, GFP_KERNEL);
 	get_random_bytes(at->ctrl_va, PAGE_SIZE);
 	ret = buf ? attack_read(at, at->ctrl, buf) : -ENOMEM;
-	if (ret || memcmp(buf, at->ctrl_va, EDU_BUF_SIZE)) {
+	if (ret || memcmp(buf, at->ctrl_va, EDU_BUFFER_SIZE)) {
 		ret = scnprintf(msg, sz, "error: control DMA of a host page %s failed (%d)\n",
 				attack_how(at), ret);
 		kfree(buf);
@@ -407,11 +401,11 @@ static int probe_run(struct edu *edu, char *msg, size_t sz)
 
 	if (!edu->probe_size || !PAGE_ALIGNED(edu->probe_addr) || !PAGE_ALIGNED(edu->probe_size))
 		return scnprintf(msg, sz, "error: write \"<page-aligned phys> <size>\" first\n");
-	buf = kzalloc(3 * EDU_BUF_SIZE, GFP_KERNEL);
+	buf = kzalloc(3 * EDU_BUFFER_SIZE, GFP_KERNEL);
 	if (!buf)
 		return scnprintf(msg, sz, "error: out of memory\n");
-	orig = buf + EDU_BUF_SIZE;
-	canary = buf + 2 * EDU_BUF_SIZE;
+	orig = buf + EDU_BUFFER_SIZE;
+	canary = buf + 2 * EDU_BUFFER_SIZE;
 	len = attack_begin(&at, edu, edu->probe_addr, edu->probe_size, msg, sz);
 	if (len)
 		goto out;
@@ -432,7 +426,7 @@ static int probe_run(struct edu *edu, char *msg, size_t sz)
 		ret = attack_read(&at, a, buf);
 		if (ret)
 			break;
-		c = nonzero(buf, EDU_BUF_SIZE);
+		c = nonzero(buf, EDU_BUFFER_SIZE);
 		leaked += c;
 		hot += !!c;
 		pages++;
@@ -444,11 +438,11 @@ static int probe_run(struct edu *edu, char *msg, size_t sz)
 
 	/* Write a canary over the last page, read it back, restore. */
 	a = edu->probe_addr + edu->probe_size - PAGE_SIZE;
-	get_random_bytes(canary, EDU_BUF_SIZE);
+	get_random_bytes(canary, EDU_BUFFER_SIZE);
 	ret = attack_read(&at, a, orig) ?:
 	      attack_write(&at, a, canary) ?:
 	      attack_read(&at, a, buf);
-	if (!ret && !memcmp(buf, canary, EDU_BUF_SIZE)) {
+	if (!ret && !memcmp(buf, canary, EDU_BUFFER_SIZE)) {
 		written = true;
 		restored = !attack_write(&at, a, orig);
 	}
@@ -485,7 +479,7 @@ static int peek_run(struct edu *edu, char *msg, size_t sz)
 	if ((pa & ~PAGE_MASK) > PAGE_SIZE - sizeof(u64) || !IS_ALIGNED(pa, sizeof(u64)))
 		return scnprintf(msg, sz, "error: va 0x%llx: unaligned or crosses a page\n",
 				 edu->peek_va);
-	buf = kzalloc(EDU_BUF_SIZE, GFP_KERNEL);
+	buf = kzalloc(EDU_BUFFER_SIZE, GFP_KERNEL);
 	if (!buf)
 		return scnprintf(msg, sz, "error: out of memory\n");
 	len = attack_begin(&at, edu, page, PAGE_SIZE, msg, sz);
@@ -499,7 +493,7 @@ static int peek_run(struct edu *edu, char *msg, size_t sz)
 		goto out;
 	}
 	val = get_unaligned((u64 *)(buf + (pa & ~PAGE_MASK)));
-	nz = nonzero(buf, EDU_BUF_SIZE);
+	nz = nonzero(buf, EDU_BUFFER_SIZE);
 	len += scnprintf(msg + len, sz - len,
 			 "peek: 0x%llx (va 0x%llx): read 0x%llx, expected 0x%llx; %zu non-zero bytes in its page\n",
 			 pa, edu->peek_va, val, edu->peek_expect, nz);
@@ -780,7 +774,7 @@ static void edu_remove(struct pci_dev *pdev)
 }
 
 static const struct pci_device_id edu_ids[] = {
-	{ PCI_DEVICE(0x1234, 0x11e8) },
+	{ PCI_DEVICE(PCI_VENDOR_ID_QEMU_EDU, PCI_DEVICE_ID_QEMU_EDU) },
 	{ }
 };
 MODULE_DEVICE_TABLE(pci, edu_ids);
