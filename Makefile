@@ -3,7 +3,7 @@
 #
 #   make run      build and boot the default scenario, print the report
 #   make check    build, then run every test; ends with "N passed, N failed, N skipped"
-#   make shell    interactive shell in a scenario (SCENARIO=name, default nested-hvhe)
+#   make shell    interactive shell in a scenario (SCENARIO=name, default: DEFAULT_SCENARIO in scripts/lib.sh)
 #   make tree / export / status   the series workflow (README, HACKING)
 #   make bisect-check   every patch on its own: builds (QEMU config with W=1
 #                 and sparse, arm64 defconfig + pKVM), checkpatch, kernel-doc
@@ -41,7 +41,7 @@ payload: build
 run: payload
 	@$(S)/run.sh
 shell: payload
-	@$(S)/boot.sh $(or $(SCENARIO),nested-hvhe) shell
+	@$(S)/boot.sh "$(SCENARIO)" shell
 check: payload
 	@$(S)/check.sh
 bisect-check: build

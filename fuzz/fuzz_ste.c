@@ -72,14 +72,12 @@ static void check_common(const struct arm_smmu_pkvm_hw *hw,
 	u64 cfg = spec_get(dw0, SPEC_STE0_CFG);
 	int i;
 
-	CHECK(le64_to_cpu(ste->data[2]) == hw->s2_dw2 &&
-	      le64_to_cpu(ste->data[3]) == hw->s2_dw3,
-	      "STE dwords 2-3 are not the hypervisor's stage 2");
 	for (i = 4; i < STRTAB_STE_DWORDS; i++)
 		CHECK(!ste->data[i], "STE dword %d is not zero", i);
 
 	if (!(dw0 & SPEC_STE0_V)) {
-		CHECK(!dw0 && !dw1, "invalid STE with other bits set in dwords 0-1");
+		CHECK(!dw0 && !dw1 && !ste->data[2] && !ste->data[3],
+		      "invalid STE with other bits set in dwords 0-3");
 		return;
 	}
 
@@ -87,6 +85,13 @@ static void check_common(const struct arm_smmu_pkvm_hw *hw,
 	      cfg == SPEC_CFG_NESTED,
 	      "STE with config %s (%llu): only abort, stage-2 or nested may reach the SMMU",
 	      cfg_name(cfg), cfg);
+	if (cfg == SPEC_CFG_ABORT)
+		CHECK(!ste->data[2] && !ste->data[3],
+		      "abort STE with dwords 2-3 set");
+	else
+		CHECK(le64_to_cpu(ste->data[2]) == hw->s2_dw2 &&
+		      le64_to_cpu(ste->data[3]) == hw->s2_dw3,
+		      "translating STE without the hypervisor's stage 2 in dwords 2-3");
 	CHECK(!(dw1 & SPEC_STE1_CONT), "STE with CONT set");
 	CHECK(!(dw1 & SPEC_STE1_EATS), "STE with EATS set");
 	CHECK(!(dw1 & SPEC_STE1_MEV), "STE with MEV set");
@@ -184,7 +189,7 @@ static void check_constructors(const struct arm_smmu_pkvm_hw *hw)
 	struct arm_smmu_ste ste;
 
 	memset(&ste, 0xa5, sizeof(ste));
-	arm_smmu_pkvm_make_abort_ste(hw, &ste);
+	arm_smmu_make_abort_ste(&ste);
 	forge(&ste);
 	cur_out = ste;
 	check_common(hw, &ste);
@@ -199,11 +204,58 @@ static void check_constructors(const struct arm_smmu_pkvm_hw *hw)
 	      "make_bypass_ste() is not stage-2 only");
 }
 
+/*
+ * The hypervisor installs each shadow over the one before it with the
+ * kernel's entry writer (arm-smmu-v3-entry.c). The SMMU may fetch the STE
+ * between any two of its steps: what it finds must not translate without
+ * the hypervisor's stage 2.
+ */
+struct fuzz_writer {
+	struct arm_smmu_entry_writer		writer;
+	const struct arm_smmu_pkvm_hw		*hw;
+	const struct arm_smmu_ste		*entry;
+};
+
+static void writer_sync(struct arm_smmu_entry_writer *writer)
+{
+	struct fuzz_writer *w = container_of(writer, struct fuzz_writer, writer);
+	u64 dw0 = le64_to_cpu(w->entry->data[0]);
+	u64 cfg = spec_get(dw0, SPEC_STE0_CFG);
+
+	if (!(dw0 & SPEC_STE0_V) || cfg == SPEC_CFG_ABORT)
+		return;
+	CHECK(cfg == SPEC_CFG_S2 || cfg == SPEC_CFG_NESTED,
+	      "the SMMU may fetch an STE with config %s (%llu) while it is written",
+	      cfg_name(cfg), cfg);
+	CHECK(le64_to_cpu(w->entry->data[2]) == w->hw->s2_dw2 &&
+	      le64_to_cpu(w->entry->data[3]) == w->hw->s2_dw3,
+	      "the SMMU may fetch a translating STE without the hypervisor's stage 2 while it is written");
+}
+
+static const struct arm_smmu_entry_writer_ops writer_ops = {
+	.sync = writer_sync,
+	.get_used = arm_smmu_get_ste_used,
+	.get_update_safe = arm_smmu_get_ste_update_safe,
+};
+
+static void check_install(const struct arm_smmu_pkvm_hw *hw,
+			  struct arm_smmu_ste *installed,
+			  const struct arm_smmu_ste *target)
+{
+	struct fuzz_writer w = {
+		.writer.ops = &writer_ops, .hw = hw, .entry = installed,
+	};
+
+	arm_smmu_write_entry(&w.writer, installed->data, target->data);
+	CHECK(!memcmp(installed, target, sizeof(*installed)),
+	      "the entry writer did not install the shadow");
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
 	struct arm_smmu_pkvm_hw hw;
-	struct arm_smmu_ste other;
+	struct arm_smmu_ste other, installed = {};
 	bool ret2;
 	u64 fill;
 	int n, i;
@@ -224,6 +276,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		cur_ret = arm_smmu_pkvm_shadow_ste(&hw, &cur_host, &cur_out);
 		forge(&cur_out);
 		check_shadow(&hw, &cur_host, &cur_out, cur_ret);
+		check_install(&hw, &installed, &cur_out);
 
 		for (i = 2; i < STRTAB_STE_DWORDS; i++)
 			cur_host.data[i] = cpu_to_le64(~fill);

@@ -25,6 +25,8 @@ set -uo pipefail
 
 SRC=$TREE/drivers/iommu/arm/arm-smmu-v3
 EMUL=$SRC/arm-smmu-v3-pkvm-emul.c
+# The driver's STE/CD writer, which the emulation's STEs are installed with
+ENTRY=$SRC/arm-smmu-v3-entry.c
 FUZZ=$TOP/fuzz
 CORPUS=$FUZZ/corpus
 OUT=$BUILD/fuzz
@@ -97,7 +99,7 @@ printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { re
 cc_version=$("$cc" --version | head -n 1)
 
 # Builds, redone when a source or the command line changed.
-deps=("$FUZZ"/*.c "$FUZZ"/*.h "$FUZZ"/include/*/*.h "$SRC/arm-smmu-v3.h" "$SRC/arm-smmu-v3-pkvm.h" "$EMUL")
+deps=("$FUZZ"/*.c "$FUZZ"/*.h "$FUZZ"/include/*/*.h "$SRC/arm-smmu-v3.h" "$SRC/arm-smmu-v3-pkvm.h" "$EMUL" "$ENTRY")
 # Warnings are counted, not fatal: the kernel source is not ours to fix here.
 common_flags=(-g -std=gnu11 -Wall -Wextra -Wno-unused-parameter
 	      -I "$FUZZ/include" -I "$SRC")
@@ -123,16 +125,16 @@ build_all() {
 	local t s
 	for t in "${targets[@]}"; do
 		build "$BIN/fuzz_$t" "${common_flags[@]}" "${fuzz_flags[@]}" \
-			"$FUZZ/fuzz_$t.c" "$EMUL" -o "$BIN/fuzz_$t" || return 1
+			"$FUZZ/fuzz_$t.c" "$EMUL" "$ENTRY" -o "$BIN/fuzz_$t" || return 1
 		build "$BIN/run_$t" "${common_flags[@]}" -O0 -DFUZZ_STANDALONE \
 			-fprofile-instr-generate -fcoverage-mapping \
-			"$FUZZ/fuzz_$t.c" "$EMUL" "$FUZZ/standalone.c" -o "$BIN/run_$t" || return 1
+			"$FUZZ/fuzz_$t.c" "$EMUL" "$ENTRY" "$FUZZ/standalone.c" -o "$BIN/run_$t" || return 1
 	done
 	for s in "${selftests[@]}"; do
 		IFS='|' read -r t brk _ _ <<<"$s"
 		[[ " ${targets[*]} " == *" $t "* ]] || continue
 		build "$BIN/break_$t" "${common_flags[@]}" "${fuzz_flags[@]}" \
-			-DFUZZ_SELFTEST_BREAK="$brk" "$FUZZ/fuzz_$t.c" "$EMUL" \
+			-DFUZZ_SELFTEST_BREAK="$brk" "$FUZZ/fuzz_$t.c" "$EMUL" "$ENTRY" \
 			-o "$BIN/break_$t" || return 1
 	done
 	if [ "${FUZZ_SEEDS:-0}" = 1 ]; then

@@ -9,7 +9,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-s=${SCENARIO:-nested-hvhe}
+s=${SCENARIO:-$DEFAULT_SCENARIO}
 case ${RUN_PLAN:=boot,io,edu,probe,smmu} in
 full) unset PLAN ;;
 *) export PLAN=$RUN_PLAN MEM=${MEM:-1G} ;;

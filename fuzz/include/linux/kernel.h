@@ -8,6 +8,9 @@
 #ifndef _FUZZ_LINUX_KERNEL_H
 #define _FUZZ_LINUX_KERNEL_H
 
+#include <stdlib.h>
+#include <string.h>
+
 #include <linux/types.h>
 #include <linux/bits.h>
 #include <linux/minmax.h>
@@ -50,6 +53,9 @@ static inline void *ERR_PTR(long error)
 #define rcu_dereference_protected(p, c)	(p)
 
 void *kzalloc(size_t size, gfp_t flags);
+/* 7.3's flexible-array allocator: a statement expression like the kernel's */
+#define kzalloc_flex(obj, member, n)					\
+	((typeof(&(obj)))kzalloc(struct_size(&(obj), member, n), GFP_KERNEL))
 void kfree(const void *ptr);
 
 typedef struct {
@@ -64,5 +70,15 @@ void rwlock_init(rwlock_t *lock);
 
 /* Named in prototypes only */
 struct resource;
+
+/*
+ * The entry writer (arm-smmu-v3-entry.c). A warning there is a bug in the
+ * code that built the entry: a finding, so abort() for libFuzzer.
+ */
+#define static_assert(expr, ...)	_Static_assert(expr, #expr)
+#define WRITE_ONCE(x, val)	(*(volatile __typeof__(x) *)&(x) = (val))
+#define dma_wmb()		__atomic_thread_fence(__ATOMIC_RELEASE)
+#define ffs(x)			__builtin_ffs(x)
+#define WARN_ON_ONCE(cond)	({ if (cond) abort(); 0; })
 
 #endif /* _FUZZ_LINUX_KERNEL_H */
