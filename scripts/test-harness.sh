@@ -47,6 +47,23 @@ cp "$PATCHES"/0001-*.patch "$PATCHES/0002-harness-bad.patch"
 g reset -q --hard base
 t "tree fails and names the patch that does not apply" \
 	bash -c "'$series' tree >'$scratch/am.out' 2>&1; rc=\$?; cat '$scratch/am.out'; [ \$rc -ne 0 ] && grep -q '0002-harness-bad.patch' '$scratch/am.out'"
+
+# base.sh's rebuild path takes a tree only with the pinned tree id: a
+# stand-in for $PKVM_SMMUV3_BASE_DIR's rebuild script that reports a tree
+# id, in a cache of its own (so that neither the real base nor the
+# archive is used).
+. "$TOP/base.pin"
+fake=$scratch/base-dir
+mkdir -p "$fake"
+fake_base() { # fake_base TREE_ID: a rebuild script reporting TREE_ID
+	printf '#!/bin/sh\nmkdir -p "$1" && echo "linux-x: $1 (git tree %s)"\n' "$1" >"$fake/$BASE_REBUILD"
+}
+fake_base 0000000000000000000000000000000000000000
+t "base: a rebuilt tree whose tree id differs from base.pin is refused" \
+	bash -c "! BUILD='$scratch/b' PKVM_SMMUV3_CACHE='$scratch/cache1' PKVM_SMMUV3_BASE_DIR='$fake' '$TOP/scripts/base.sh' 2>'$scratch/b.err' && grep -q 'base.pin pins $BASE_TREE' '$scratch/b.err' && [ ! -e '$scratch/cache1/base/linux-$BASE_KERNELVERSION' ]"
+fake_base "$BASE_TREE"
+t "base: a rebuilt tree with the pinned tree id is taken and cached" \
+	bash -c "BUILD='$scratch/b' PKVM_SMMUV3_CACHE='$scratch/cache2' PKVM_SMMUV3_BASE_DIR='$fake' '$TOP/scripts/base.sh' && [ \"\$(BUILD='$scratch/b' PKVM_SMMUV3_CACHE='$scratch/cache2' '$TOP/scripts/base.sh' --where)\" = '$scratch/cache2/base/linux-$BASE_KERNELVERSION' ]"
 tap_end
 rm -rf "$scratch"
 say "done: harness self-tests ($((TAP_N - TAP_FAILED)) of $TAP_N passed)"
