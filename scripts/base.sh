@@ -108,7 +108,7 @@ fi
 run_step "download $BASE_PKG=$BASE_VERSION" "$LOGS/base-download.log" \
 	"re-run; see the log for the apt error" \
 	bash -c "cd '$dst' && apt-get $(printf '%q ' "${APT_PRIVATE[@]}") download -q '$BASE_PKG=$BASE_VERSION'"
-deb=$(ls "$dst"/"${BASE_PKG}"_*_all.deb 2>/dev/null | head -n 1)
+deb=$(ls "$dst"/"${BASE_PKG}"_*_all.deb 2>/dev/null | head -n 1 || true)
 [ -z "$deb" ] || [ "$deb" = "$dst/$BASE_DEB" ] || mv "$deb" "$dst/$BASE_DEB"
 sha_ok "$dst/$BASE_DEB" "$BASE_DEB_SHA256" ||
 	die "downloaded $BASE_DEB does not match the sha256 in base.pin (archive re-uploaded it?)"
