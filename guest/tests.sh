@@ -257,7 +257,7 @@ group_selftests() {
 		report selftests "pkvmtest.selftests: $sel"
 	fi
 	# The hypervisor's SMMU invalidations before the VMs run (smmu group).
-	for f in /sys/kernel/debug/pkvm_smmuv3/*; do
+	for f in /sys/kernel/debug/iommu/pkvm/smmuv3-*; do
 		[ -f "$f" ] && [ ! -f "/tmp/smmu-inv0.${f##*/}" ] &&
 			sed -n 's/^invalidations \([0-9][0-9]*\)$/\1/p' "$f" >"/tmp/smmu-inv0.${f##*/}"
 	done
@@ -301,7 +301,7 @@ group_idmap() {
 		*) notok "idmap: boot-time check by the hypervisor" "${line#*: }" ;;
 		esac
 	fi
-	f=/sys/kernel/debug/pkvm_iommu/idmap_check
+	f=/sys/kernel/debug/iommu/pkvm/idmap_check
 	name="idmap: check after ${ST_RUN:-0} KVM selftests (run $IDMAP_RUN)"
 	if ! cat "$f" >/tmp/idmap.out 2>&1; then
 		notok "$name" "reading $f: $(cat /tmp/idmap.out)"
@@ -576,7 +576,7 @@ group_vfio() {
 	fi
 }
 
-# The hypervisor's SMMUv3 counters (debugfs pkvm_smmuv3/<MMIO address>, one
+# The hypervisor's SMMUv3 counters (debugfs iommu/pkvm/smmuv3-<MMIO address>, one
 # "name value" per line), after the traffic of the earlier groups.
 SMMU_COUNTERS="traps bad_accesses cmds cmds_forwarded cmds_rewritten cmds_dropped cmds_rejected cmds_issued syncs stes_shadowed stes_unchanged stes_rejected invalidations events events_lost"
 cnt() { sed -n "s/^$1 \([0-9][0-9]*\)$/\1/p" /tmp/smmu.out | head -n 1; }
@@ -644,8 +644,8 @@ group_smmu() {
 	# to it also answers.
 	panic=$(dmesg | grep -m1 -iE 'hyp panic|hyp BUG|HYP panic' | cut -c1-160)
 	alive=""
-	if [ -f /sys/kernel/debug/pkvm_iommu/idmap_check ]; then
-		if cat /sys/kernel/debug/pkvm_iommu/idmap_check >/dev/null 2>&1; then alive="; a hypercall (idmap_check) answers"
+	if [ -f /sys/kernel/debug/iommu/pkvm/idmap_check ]; then
+		if cat /sys/kernel/debug/iommu/pkvm/idmap_check >/dev/null 2>&1; then alive="; a hypercall (idmap_check) answers"
 		else panic="${panic:+$panic; }idmap_check hypercall failed"; fi
 	fi
 	if [ -z "$panic" ]; then ok "smmu: no hypervisor panic" "none in the kernel log$alive"
@@ -655,7 +655,7 @@ group_smmu() {
 	if [ -z "$nodes" ]; then notok "smmu: hypervisor SMMU counters" "no SMMUv3 in the device tree"; return; fi
 	for n in $nodes; do
 		addr=${n##*@}
-		f=/sys/kernel/debug/pkvm_smmuv3/$addr
+		f=/sys/kernel/debug/iommu/pkvm/smmuv3-$addr
 		if [ ! -f "$f" ]; then
 			if [ "$exp" = s2only ]; then
 				bound=$(ls -d /sys/bus/platform/drivers/arm-smmu-v3/*"$addr"* 2>/dev/null)
@@ -663,7 +663,7 @@ group_smmu() {
 				if [ -z "$bound" ]; then ok "smmu: $addr: host does not drive the SMMU (no stage 1)" "no counters file: the host never probed it"
 				else notok "smmu: $addr: host does not drive the SMMU (no stage 1)" "arm-smmu-v3 bound to $(basename "$bound")"; fi
 			else
-				notok "smmu: $addr: counters readable" "no $f ($(ls /sys/kernel/debug/pkvm_smmuv3 2>&1 | tr '\n' ' '))"
+				notok "smmu: $addr: counters readable" "no $f ($(ls /sys/kernel/debug/iommu/pkvm 2>&1 | tr '\n' ' '))"
 			fi
 			continue
 		fi
@@ -725,7 +725,7 @@ group_smmu() {
 # that need no more than a host with its own SMMU must get through.
 ATTACK_LEAKS="ste-bypass ste-s1-pgtable-to-hyp ste-s1-forged-s2-fields gbpa-bypass"
 attack_smmu_counter() {
-	f=$(ls /sys/kernel/debug/pkvm_smmuv3/* 2>/dev/null | head -n 1)
+	f=$(ls /sys/kernel/debug/iommu/pkvm/smmuv3-* 2>/dev/null | head -n 1)
 	[ -n "$f" ] && sed -n "s/^$1 \([0-9]*\)$/\1/p" "$f"
 }
 group_attack() {
@@ -845,7 +845,7 @@ group_stress() {
 	secs=$(arg stress_secs)
 	secs=${secs:-15}
 	if ! edu_load; then notok "stress: set-up" "edu driver: $EDU_ERR"; return; fi
-	chk=/sys/kernel/debug/pkvm_iommu/idmap_check
+	chk=/sys/kernel/debug/iommu/pkvm/idmap_check
 	have_chk=no
 	[ -f $chk ] && cat $chk >/tmp/idmap0.out 2>/dev/null && have_chk=yes
 	blk_stress "$secs" >/tmp/blk.out &
@@ -906,11 +906,11 @@ group_stress() {
 #  - Memory (also the benchmem group alone): hypervisor pages holding the
 #    IOMMU identity map's tables, and donated to each SMMU's driver.
 bench_counter() { # sum over the SMMUs
-	cat /sys/kernel/debug/pkvm_smmuv3/* 2>/dev/null | awk -v k="$1" '$1 == k { s += $2; n++ } END { if (n) print s }'
+	cat /sys/kernel/debug/iommu/pkvm/smmuv3-* 2>/dev/null | awk -v k="$1" '$1 == k { s += $2; n++ } END { if (n) print s }'
 }
 bench_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 group_benchmem() {
-	chk=/sys/kernel/debug/pkvm_iommu/idmap_check
+	chk=/sys/kernel/debug/iommu/pkvm/idmap_check
 	if [ ! -f $chk ] || ! cat $chk >/tmp/bench.chk 2>/dev/null; then
 		skip "bench: memory" "no $chk (needs pKVM's IOMMU driver and CONFIG_NVHE_EL2_DEBUG)"
 		return
