@@ -28,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/kernel.h>
+
 #include "arm-smmu-v3-pkvm.h"
 
 #ifndef FUZZ_SELFTEST_BREAK

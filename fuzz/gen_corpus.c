@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <linux/kernel.h>
+
 #include "arm-smmu-v3-pkvm.h"
 
 struct buf {
@@ -264,6 +266,16 @@ static struct arm_smmu_cmd sync_msi(u32 cs, u64 addr, u32 data)
 	return cmd;
 }
 
+/* ATC_INV of every address of a StreamID, without a PASID */
+static struct arm_smmu_cmd atc_inv_all(u32 sid)
+{
+	struct arm_smmu_cmd cmd = arm_smmu_make_cmd_op(CMDQ_OP_ATC_INV);
+
+	cmd.data[0] |= FIELD_PREP(CMDQ_ATC_0_SID, sid);
+	cmd.data[1] |= FIELD_PREP(CMDQ_ATC_1_SIZE, ATC_INV_SIZE_ALL);
+	return cmd;
+}
+
 static void gen_cmd(void)
 {
 	struct buf b;
@@ -292,7 +304,7 @@ static void gen_cmd(void)
 		put_cmd(&b, tlbi_range(CMDQ_OP_TLBI_NH_VAA, 0, 0x7f0000, 3, 0, 2, 1, true));
 		put_cmd(&b, arm_smmu_make_cmd_tlbi(CMDQ_OP_TLBI_NH_ALL, 0, 0));
 		put_cmd(&b, sync_msi(CMDQ_SYNC_0_CS_IRQ, 0x8000040, 0xdead));
-		put_cmd(&b, arm_smmu_make_cmd_atc_inv_all(8, IOMMU_NO_PASID));
+		put_cmd(&b, atc_inv_all(8));
 		put_cmd(&b, arm_smmu_make_cmd_pri_resp(8, 1, true, 3, PRI_RESP_SUCC));
 		put_cmd(&b, arm_smmu_make_cmd_resume(8, 7, CMDQ_RESUME_0_RESP_RETRY));
 		put_cmd(&b, arm_smmu_make_cmd_cfgi_ste(lim - 1, false));

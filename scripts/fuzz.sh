@@ -99,7 +99,7 @@ printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { re
 cc_version=$("$cc" --version | head -n 1)
 
 # Builds, redone when a source or the command line changed.
-deps=("$FUZZ"/*.c "$FUZZ"/*.h "$FUZZ"/include/*/*.h "$SRC/arm-smmu-v3.h" "$SRC/arm-smmu-v3-pkvm.h" "$EMUL" "$ENTRY")
+deps=("$FUZZ"/*.c "$FUZZ"/*.h "$FUZZ"/include/*/*.h "$SRC/arm-smmu-v3-hw.h" "$SRC/arm-smmu-v3-pkvm.h" "$EMUL" "$ENTRY")
 # Warnings are counted, not fatal: the kernel source is not ours to fix here.
 common_flags=(-g -std=gnu11 -Wall -Wextra -Wno-unused-parameter
 	      -I "$FUZZ/include" -I "$SRC")

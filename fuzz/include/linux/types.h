@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Userspace shim for the pKVM SMMUv3 emulation fuzzers: the kernel's integer
- * types, and the types that struct definitions in arm-smmu-v3.h embed by
- * value. Only what those headers need; nothing here is ever used at run
- * time except the integer types.
+ * types.
  */
 #ifndef _FUZZ_LINUX_TYPES_H
 #define _FUZZ_LINUX_TYPES_H
@@ -36,24 +34,5 @@ typedef u64	__be64;
 
 typedef u64	phys_addr_t;
 typedef u64	dma_addr_t;
-typedef unsigned int	gfp_t;
-typedef s64	ktime_t;
-
-typedef struct {
-	int counter;
-} atomic_t;
-
-typedef struct {
-	long counter;
-} atomic_long_t;
-
-struct list_head {
-	struct list_head *next, *prev;
-};
-
-struct rcu_head {
-	void *next;
-	void (*func)(struct rcu_head *head);
-};
 
 #endif /* _FUZZ_LINUX_TYPES_H */
