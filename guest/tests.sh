@@ -534,19 +534,18 @@ group_vfio() {
 
 	# The VFIO selftests, one result per program with the harness totals.
 	# The driver test sets up a 1 GiB buffer per case (4-5 s under TCG):
-	# run the cases whose DMA goes through the IOMMU's translation (a copy,
-	# and copies from and to an IOVA that is not mapped), in the one IOMMU
-	# interface the scenario names (pkvmtest.vfio, a variant: iommufd,
+	# run its cases (a copy, copies from and to an IOVA that is not mapped,
+	# the device's MSI, a burst of copies) in the one IOMMU interface the
+	# scenario names (pkvmtest.vfio, a variant: iommufd,
 	# vfio_type1v2_iommu, ...), and not at all in scenarios that do not
-	# name one. send_msi (the device's MSI) and memcpy_storm (a long burst
-	# of the same copy) add nothing of the IOMMU's translation to these.
+	# name one.
 	mode=$(arg vfio)
 	if [ -z "$mode" ]; then
 		pci_rebind "$dev" ""
 		return
 	fi
 	driver_cases=""
-	for c in memcpy_success memcpy_from_unmapped_iova memcpy_to_unmapped_iova; do
+	for c in memcpy_success memcpy_from_unmapped_iova memcpy_to_unmapped_iova send_msi memcpy_storm; do
 		driver_cases="$driver_cases -r vfio_pci_driver_test.$mode.$c"
 	done
 	for t in vfio_pci_driver_test vfio_dma_mapping_test vfio_pci_device_test; do
