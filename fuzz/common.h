@@ -6,9 +6,10 @@
  * Every target reads its input with fuzz_get(): little-endian integers,
  * zero once the input is used up. Most inputs start with a hardware
  * description (FUZZ_HW_BYTES), turned by fuzz_hw() into the struct
- * arm_smmu_pkvm_hw the hypervisor driver would build for such an SMMU
- * (smmu_check(), smmu_probe() and smmu_init_s2() in
- * arch/arm64/kvm/hyp/nvhe/iommu/arm-smmu-v3.c), then host-controlled data.
+ * arm_smmu_pkvm_hw the hypervisor driver builds for such an SMMU, with the
+ * emulation's own arm_smmu_pkvm_probe_hw() (the stage-2 dwords as
+ * smmu_init_s2() in arch/arm64/kvm/hyp/nvhe/iommu/arm-smmu-v3.c builds
+ * them), then host-controlled data.
  *
  * The properties are checked with CHECK(), which prints the violation and
  * the input's decoded context, then abort()s so that libFuzzer records the
@@ -276,18 +277,21 @@ static inline bool spec_nesting_broken(u32 iidr)
 
 /*
  * The hardware description as the hypervisor driver derives it: ID
- * registers that smmu_check() accepts (coherent, stage 2 with AArch64
- * tables, 2-level stream tables, at least 8 StreamID bits, no preset
- * tables or queues, no ECMDQ, queues of at least 256 commands and 128
- * events, 4K granule), the sizes smmu_probe() takes, S1P cleared when the
- * SMMU has no usable nesting, and stage-2 dwords as smmu_init_s2() builds
- * them from an io-pgtable configuration. Everything else is arbitrary.
+ * registers made acceptable (coherent, stage 2 with AArch64 tables, 2-level
+ * stream tables, at least 8 StreamID bits, no preset tables or queues, no
+ * ECMDQ, queues of at least 256 commands and 128 events, 4K granule), which
+ * arm_smmu_pkvm_probe_hw() must then accept, deriving the StreamID and
+ * SubstreamID sizes and clearing S1P where nesting is broken as the
+ * architecture and the Arm errata list say; and stage-2 dwords as
+ * smmu_init_s2() builds them from an io-pgtable configuration. Everything
+ * else is arbitrary.
  *
  * Input: idr0..idr5, iidr (u32 each), vtcr fields (u32), vttbr (u64).
  */
 static inline void fuzz_hw(struct fuzz_in *in, struct arm_smmu_pkvm_hw *hw)
 {
-	u32 vtcr, sidsize;
+	u32 vtcr, sidsize, idr0;
+	enum arm_smmu_pkvm_refusal why;
 	u64 vttbr;
 	int i;
 
@@ -316,17 +320,27 @@ static inline void fuzz_hw(struct fuzz_in *in, struct arm_smmu_pkvm_hw *hw)
 			     spec_prep(SPEC_IDR1_EVTQS, ARM_SMMU_PKVM_EVTQ_SHIFT);
 	hw->idr[5] |= SPEC_IDR5_GRAN4K;
 
-	hw->sid_bits = spec_get(hw->idr[1], SPEC_IDR1_SIDSIZE);
-	if (hw->sid_bits > ARM_SMMU_PKVM_MAX_SID_BITS)
-		hw->sid_bits = ARM_SMMU_PKVM_MAX_SID_BITS;
-	hw->ssid_bits = spec_get(hw->idr[1], SPEC_IDR1_SSIDSIZE);
-
-	/* The hypervisor's own verdict, checked against the errata list */
+	/* The hypervisor's own verdict, checked against the architecture */
+	idr0 = hw->idr[0];
+	why = arm_smmu_pkvm_probe_hw(hw);
+	CHECK(why == ARM_SMMU_PKVM_ACCEPTED,
+	      "probe_hw refuses (%d) an SMMU the hypervisor can drive", why);
+	sidsize = spec_get(hw->idr[1], SPEC_IDR1_SIDSIZE);
+	CHECK(hw->sid_bits == (sidsize < ARM_SMMU_PKVM_MAX_SID_BITS ?
+			       sidsize : ARM_SMMU_PKVM_MAX_SID_BITS),
+	      "probe_hw: %u StreamID bits for IDR1.SIDSIZE %u", hw->sid_bits,
+	      sidsize);
+	CHECK(hw->ssid_bits == spec_get(hw->idr[1], SPEC_IDR1_SSIDSIZE),
+	      "probe_hw: %u SubstreamID bits for IDR1.SSIDSIZE %u",
+	      hw->ssid_bits, spec_get(hw->idr[1], SPEC_IDR1_SSIDSIZE));
 	CHECK(arm_smmu_pkvm_nesting_broken(hw->iidr) ==
 	      spec_nesting_broken(hw->iidr),
 	      "nesting_broken(%#x) disagrees with the Arm errata list", hw->iidr);
 	if (spec_nesting_broken(hw->iidr))
-		hw->idr[0] &= ~SPEC_IDR0_S1P;
+		idr0 &= ~SPEC_IDR0_S1P;
+	CHECK(hw->idr[0] == idr0,
+	      "probe_hw: IDR0 %#x, expected %#x (S1P cleared only where nesting is broken)",
+	      hw->idr[0], idr0);
 
 	hw->s2_dw2 = spec_prep(SPEC_STE2_S2VMID, ARM_SMMU_PKVM_VMID) |
 		     spec_prep(SPEC_STE2_S2T0SZ, vtcr) |

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzz target: the ID registers the host sees (arm_smmu_pkvm_host_reg) and
- * the nesting errata (arm_smmu_pkvm_nesting_broken).
+ * Fuzz target: the ID registers the host sees (arm_smmu_pkvm_host_reg), the
+ * nesting errata (arm_smmu_pkvm_nesting_broken) and which SMMUs the
+ * hypervisor accepts (arm_smmu_pkvm_probe_hw), with its output address size
+ * (arm_smmu_pkvm_oas_bits).
  *
- * Input: hardware (FUZZ_HW_BYTES), then register offsets (u32 each). Every
- * byte offset below 0x200 is checked too, whatever the input.
+ * Input: hardware (FUZZ_HW_BYTES), then register offsets (u32 each), which
+ * are also read as raw ID registers (IDR0-IDR5, IIDR) for
+ * arm_smmu_pkvm_probe_hw(). Every byte offset below 0x200 is checked too,
+ * whatever the input.
  *
  * FUZZ_SELFTEST_BREAK=3 shows the host IDR0.S2P.
  */
@@ -148,11 +152,62 @@ static void check_reg(const struct arm_smmu_pkvm_hw *hw, u32 off)
 	}
 }
 
+/* SMMU_IDR5.OAS: 32, 36, 40, 42, 44, 48, 52 bits; the reserved value as 32 */
+static const unsigned int oas_bits[8] = { 32, 36, 40, 42, 44, 48, 52, 32 };
+
+/*
+ * An SMMU the hypervisor accepts has everything it needs; one it refuses
+ * lacks what the reason says.
+ */
+static void check_probe(const u32 *raw)
+{
+	struct arm_smmu_pkvm_hw hw = { .iidr = raw[6] };
+	enum arm_smmu_pkvm_refusal why;
+	bool has[ARM_SMMU_PKVM_NO_4K_GRANULE + 1];
+	bool all = true;
+	unsigned int i;
+
+	for (i = 0; i < 6; i++)
+		hw.idr[i] = raw[i];
+	has[ARM_SMMU_PKVM_ACCEPTED] = true;
+	has[ARM_SMMU_PKVM_NOT_COHERENT] = raw[0] & SPEC_IDR0_COHACC;
+	has[ARM_SMMU_PKVM_NO_STAGE2] = (raw[0] & SPEC_IDR0_S2P) &&
+		(spec_get(raw[0], SPEC_IDR0_TTF) & SPEC_IDR0_TTF_AARCH64);
+	has[ARM_SMMU_PKVM_BAD_TABLE_FORMAT] =
+		spec_get(raw[0], SPEC_IDR0_ST_LEVEL) == SPEC_IDR0_ST_LEVEL_2LVL &&
+		spec_get(raw[1], SPEC_IDR1_SIDSIZE) >= 8;
+	has[ARM_SMMU_PKVM_PRESET_TABLES] =
+		!(raw[1] & (SPEC_IDR1_TABLES_PRESET | SPEC_IDR1_QUEUES_PRESET));
+	has[ARM_SMMU_PKVM_EXTRA_CMDQS] = !(raw[1] & SPEC_IDR1_ECMDQ);
+	has[ARM_SMMU_PKVM_SMALL_QUEUES] =
+		spec_get(raw[1], SPEC_IDR1_CMDQS) >= ARM_SMMU_PKVM_CMDQ_SHIFT &&
+		spec_get(raw[1], SPEC_IDR1_EVTQS) >= ARM_SMMU_PKVM_EVTQ_SHIFT;
+	has[ARM_SMMU_PKVM_NO_4K_GRANULE] = raw[5] & SPEC_IDR5_GRAN4K;
+	for (i = 0; i < ARRAY_SIZE(has); i++)
+		all = all && has[i];
+
+	CHECK(arm_smmu_pkvm_oas_bits(&hw) ==
+	      oas_bits[spec_get(raw[5], SPEC_IDR5_OAS)],
+	      "oas_bits(IDR5 %#x) = %u", raw[5], arm_smmu_pkvm_oas_bits(&hw));
+
+	why = arm_smmu_pkvm_probe_hw(&hw);
+	CHECK((unsigned int)why < ARRAY_SIZE(has),
+	      "probe_hw(IDR0 %#x IDR1 %#x IDR5 %#x): unknown reason %d",
+	      raw[0], raw[1], raw[5], why);
+	CHECK((why == ARM_SMMU_PKVM_ACCEPTED) == all,
+	      "probe_hw(IDR0 %#x IDR1 %#x IDR5 %#x): %s an SMMU that %s",
+	      raw[0], raw[1], raw[5], why ? "refuses" : "accepts",
+	      all ? "has everything" : "lacks something");
+	CHECK(!why || !has[why],
+	      "probe_hw(IDR0 %#x IDR1 %#x IDR5 %#x): refused for reason %d, which it meets",
+	      raw[0], raw[1], raw[5], why);
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
 	struct arm_smmu_pkvm_hw hw;
-	u32 off, iidr;
+	u32 off, iidr, raw[7];
 	int n;
 
 	fuzz_dump_ctx = dump;
@@ -168,6 +223,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		iidr = off;
 		CHECK(arm_smmu_pkvm_nesting_broken(iidr) == spec_nesting_broken(iidr),
 		      "nesting_broken(%#x) disagrees with the Arm errata list", iidr);
+		/* And as raw ID registers, seven at a time */
+		raw[n % 7] = off;
+		if (n % 7 == 6)
+			check_probe(raw);
 	}
 	return 0;
 }
