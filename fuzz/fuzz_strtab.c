@@ -120,8 +120,9 @@ static void check_sid(const struct arm_smmu_pkvm_strtab *st, u32 sid, u64 l1desc
 		size = SPEC_STE_SIZE << st->log2size;
 		want = start + sid * SPEC_STE_SIZE;
 	} else {
-		start = l1desc & SPEC_L1_DESC_L2PTR;
+		/* L2Ptr[N:0] read as zero, N = 5 + (SPAN - 1) (IHI 0070, L1STD) */
 		size = SPEC_STE_SIZE << (spec_get(l1desc, SPEC_L1_DESC_SPAN) - 1);
+		start = l1desc & SPEC_L1_DESC_L2PTR & ~(size - 1);
 		want = start + (sid & (BIT_ULL(st->split) - 1)) * SPEC_STE_SIZE;
 	}
 	CHECK(start + size > start, "table [%#llx, +%#llx) wraps", start, size);
