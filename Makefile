@@ -8,6 +8,8 @@
 #   make bisect-check   every patch on its own: builds (QEMU config with W=1
 #                 and sparse, arm64 defconfig + pKVM), checkpatch, kernel-doc
 #   make fault-check   a test-only fault injection the checks must catch
+#   make strict-check  nested-hvhe on an SMMUv3 model with the architecture's
+#                      alignment rules (../shared/strict-qemu; not in make check)
 #   make fresh-check   .ci/run from a fresh clone in a clean bookworm root
 #   make fresh-bench   make bench from a fresh clone in a clean bookworm root
 #   make fuzz     fuzz the emulation's decisions on the build host (FUZZ_SECONDS
@@ -20,7 +22,7 @@
 S := scripts
 # One clock for every step of a make run, so progress lines show total time.
 export PKVM_T0 := $(shell date +%s)
-.PHONY: all deps base tree export status build payload run shell check bisect-check bisect fault-check fresh-check fresh-bench fuzz kunit stress bench send-prep clean distclean
+.PHONY: all deps base tree export status build payload run shell check bisect-check bisect fault-check strict-check fresh-check fresh-bench fuzz kunit stress bench send-prep clean distclean
 
 all: run
 
@@ -49,6 +51,8 @@ bisect-check: build
 bisect: bisect-check
 fault-check: payload
 	@$(S)/fault-check.sh
+strict-check: payload
+	@$(S)/strict-check.sh
 fresh-check:
 	@$(S)/fresh-check.sh
 fresh-bench:
