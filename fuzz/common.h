@@ -332,7 +332,7 @@ static inline void fuzz_hw(struct fuzz_in *in, struct arm_smmu_pkvm_hw *hw)
 	      sidsize);
 	CHECK(hw->ssid_bits == spec_get(hw->idr[1], SPEC_IDR1_SSIDSIZE),
 	      "probe_hw: %u SubstreamID bits for IDR1.SSIDSIZE %u",
-	      hw->ssid_bits, spec_get(hw->idr[1], SPEC_IDR1_SSIDSIZE));
+	      hw->ssid_bits, (u32)spec_get(hw->idr[1], SPEC_IDR1_SSIDSIZE));
 	CHECK(arm_smmu_pkvm_nesting_broken(hw->iidr) ==
 	      spec_nesting_broken(hw->iidr),
 	      "nesting_broken(%#x) disagrees with the Arm errata list", hw->iidr);

@@ -1,16 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzz target: the ID registers the host sees (arm_smmu_pkvm_host_reg), the
- * nesting errata (arm_smmu_pkvm_nesting_broken) and which SMMUs the
- * hypervisor accepts (arm_smmu_pkvm_probe_hw), with its output address size
- * (arm_smmu_pkvm_oas_bits).
+ * Fuzz target: the registers the host sees. The ID registers
+ * (arm_smmu_pkvm_host_reg), the nesting errata
+ * (arm_smmu_pkvm_nesting_broken) and which SMMUs the hypervisor accepts
+ * (arm_smmu_pkvm_probe_hw), with its output address size
+ * (arm_smmu_pkvm_oas_bits); then the rules of host register writes and
+ * reads (arm_smmu_pkvm_reg_write, arm_smmu_pkvm_reg_read,
+ * arm_smmu_pkvm_mode).
  *
  * Input: hardware (FUZZ_HW_BYTES), then register offsets (u32 each), which
  * are also read as raw ID registers (IDR0-IDR5, IIDR) for
  * arm_smmu_pkvm_probe_hw(). Every byte offset below 0x200 is checked too,
  * whatever the input.
  *
- * FUZZ_SELFTEST_BREAK=3 shows the host IDR0.S2P.
+ * Then the host's register writes (arm_smmu_pkvm_reg_write): the same bytes
+ * after the hardware, read again as accesses of 11 bytes each (offset u16,
+ * with bit 15 for page 1; size u8; value u64) applied in turn to one
+ * register file, whose GERROR (u32) and CMDQ_CONS.ERR (u8) come first. After each, no
+ * register holds a bit the architecture or the emulation makes RES0, the
+ * registers a state locks did not change, GERROR never does, a refused
+ * access changed nothing, at most one register changed (two when an
+ * acknowledged command error resumes the queue), the effects asked for are
+ * exactly those of the change, the mode (arm_smmu_pkvm_mode) follows SMMUEN
+ * and GBPA.ABORT, and what was written reads back at the same size.
+ *
+ * FUZZ_SELFTEST_BREAK=3 shows the host IDR0.S2P, FUZZ_SELFTEST_BREAK=6
+ * lets STRTAB_BASE change while SMMUEN is set.
  */
 #include "common.h"
 
@@ -203,15 +218,229 @@ static void check_probe(const u32 *raw)
 	      raw[0], raw[1], raw[5], why);
 }
 
+/* SMMUv3 architecture: the registers the host may write, and their fields */
+#define SPEC_CR0		0x20
+#define SPEC_GBPA		0x44
+#define SPEC_GERRORN		0x64
+#define SPEC_STRTAB_BASE	0x80
+#define SPEC_CR0_SMMUEN		BIT(0)
+#define SPEC_CR0_EVTQEN		BIT(2)
+#define SPEC_CR0_CMDQEN		BIT(3)
+#define SPEC_CR0_ATSCHK		BIT(4)
+#define SPEC_GBPA_UPDATE	BIT(31)
+#define SPEC_GBPA_ABORT		BIT(20)
+#define SPEC_GERROR_CMDQ_ERR	BIT(0)
+#define SPEC_GERROR_BITS	(BIT(0) | GENMASK(8, 2))
+#define SPEC_CMDQ_CONS_ERR	GENMASK(30, 24)
+#define SPEC_Q_OVF		BIT(31)
+/* Up to 2^19 entries: index and wrap */
+#define SPEC_Q_PTR		GENMASK(19, 0)
+#define SPEC_Q_BASE		(BIT_ULL(62) | GENMASK_ULL(51, 0))
+#define SPEC_STRTAB_BASE_BITS	(BIT_ULL(62) | GENMASK_ULL(51, 6))
+#define SPEC_STRTAB_CFG_BITS	(GENMASK(17, 16) | GENMASK(10, 0))
+#define SPEC_MSI_ADDR		GENMASK_ULL(51, 2)
+#define SPEC_MSI_CFG2		GENMASK(5, 0)
+/* CR1: TABLE_SH/OC/IC and QUEUE_SH/OC/IC; CR2: RECINVSID and PTM */
+#define SPEC_CR1_BITS		GENMASK(11, 0)
+#define SPEC_CR2_BITS		(BIT(1) | BIT(2))
+/* IRQ_CTRL: GERROR_IRQEN and EVTQ_IRQEN; PRI is not offered */
+#define SPEC_IRQ_CTRL_BITS	(BIT(0) | BIT(2))
+
+static struct arm_smmu_pkvm_regs wr_before, wr_after;
+static u32 wr_off, wr_effects;
+static u64 wr_val;
+static unsigned int wr_size;
+
+static void dump_write(void)
+{
+	fprintf(stderr, "  host write of %u bytes at %#x: %#llx, effects %#x\n",
+		wr_size, wr_off, (unsigned long long)wr_val, wr_effects);
+	fprintf(stderr, "  CR0 %#x -> %#x, GBPA %#x -> %#x, STRTAB_BASE %#llx -> %#llx\n",
+		wr_before.cr0, wr_after.cr0, wr_before.gbpa, wr_after.gbpa,
+		(unsigned long long)wr_before.strtab_base,
+		(unsigned long long)wr_after.strtab_base);
+}
+
+/* No register holds a bit that is RES0 for the host. */
+static void check_res0(const struct arm_smmu_pkvm_regs *r)
+{
+	CHECK(!(r->cr0 & ~(SPEC_CR0_SMMUEN | SPEC_CR0_EVTQEN | SPEC_CR0_CMDQEN |
+			   SPEC_CR0_ATSCHK)), "CR0 %#x has RES0 bits", r->cr0);
+	CHECK(!(r->cr1 & ~SPEC_CR1_BITS), "CR1 %#x has RES0 bits", r->cr1);
+	CHECK(!(r->cr2 & ~SPEC_CR2_BITS), "CR2 %#x has RES0 bits", r->cr2);
+	CHECK(!(r->gbpa & SPEC_GBPA_UPDATE), "GBPA.UPDATE reads as 1");
+	CHECK(!(r->irq_ctrl & ~SPEC_IRQ_CTRL_BITS), "IRQ_CTRL %#x has RES0 bits",
+	      r->irq_ctrl);
+	CHECK(!(r->gerrorn & ~SPEC_GERROR_BITS), "GERRORN %#x has RES0 bits",
+	      r->gerrorn);
+	CHECK(!(r->strtab_base & ~SPEC_STRTAB_BASE_BITS),
+	      "STRTAB_BASE %#llx has RES0 bits", (unsigned long long)r->strtab_base);
+	CHECK(!(r->strtab_base_cfg & ~SPEC_STRTAB_CFG_BITS),
+	      "STRTAB_BASE_CFG %#x has RES0 bits", r->strtab_base_cfg);
+	CHECK(!(r->cmdq_base & ~SPEC_Q_BASE) && !(r->evtq_base & ~SPEC_Q_BASE),
+	      "a queue base has RES0 bits");
+	CHECK(!(r->cmdq_prod & ~SPEC_Q_PTR) &&
+	      !(r->cmdq_cons & ~(SPEC_Q_PTR | SPEC_CMDQ_CONS_ERR)) &&
+	      !(r->evtq_prod & ~(SPEC_Q_PTR | SPEC_Q_OVF)) &&
+	      !(r->evtq_cons & ~(SPEC_Q_PTR | SPEC_Q_OVF)),
+	      "a queue pointer has bits beyond the largest queue");
+	CHECK(!(r->gerror_irq_cfg0 & ~SPEC_MSI_ADDR) &&
+	      !(r->evtq_irq_cfg0 & ~SPEC_MSI_ADDR) &&
+	      !(r->gerror_irq_cfg2 & ~SPEC_MSI_CFG2) &&
+	      !(r->evtq_irq_cfg2 & ~SPEC_MSI_CFG2),
+	      "an MSI register has RES0 bits");
+}
+
+/* The number of registers that differ */
+static unsigned int regs_changed(const struct arm_smmu_pkvm_regs *a,
+				 const struct arm_smmu_pkvm_regs *b)
+{
+	const u32 *a32[] = { &a->cr0, &a->cr1, &a->cr2, &a->gbpa, &a->irq_ctrl,
+			     &a->gerror, &a->gerrorn, &a->strtab_base_cfg,
+			     &a->cmdq_prod, &a->cmdq_cons, &a->evtq_prod,
+			     &a->evtq_cons, &a->gerror_irq_cfg1,
+			     &a->gerror_irq_cfg2, &a->evtq_irq_cfg1,
+			     &a->evtq_irq_cfg2 };
+	const u64 *a64[] = { &a->gerror_irq_cfg0, &a->evtq_irq_cfg0,
+			     &a->strtab_base, &a->cmdq_base, &a->evtq_base };
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(a32); i++)
+		n += *a32[i] != *(const u32 *)((const char *)b +
+					       ((const char *)a32[i] - (const char *)a));
+	for (i = 0; i < ARRAY_SIZE(a64); i++)
+		n += *a64[i] != *(const u64 *)((const char *)b +
+					       ((const char *)a64[i] - (const char *)a));
+	return n;
+}
+
+static void check_write(const struct arm_smmu_pkvm_regs *b,
+			const struct arm_smmu_pkvm_regs *a, u32 off, u32 eff)
+{
+	u32 cr0_on = ~b->cr0 & a->cr0, cr0_off = b->cr0 & ~a->cr0;
+	bool resumed = (b->cmdq_cons & SPEC_CMDQ_CONS_ERR) &&
+		       !(a->cmdq_cons & SPEC_CMDQ_CONS_ERR);
+	u32 want = 0;
+
+	check_res0(a);
+	if (eff & ARM_SMMU_PKVM_WR_BAD) {
+		CHECK(eff == ARM_SMMU_PKVM_WR_BAD, "a refused access has effects");
+		CHECK(!memcmp(a, b, sizeof(*a)), "a refused access changed a register");
+		return;
+	}
+
+	CHECK(a->gerror == b->gerror, "GERROR changed on a host write");
+	if (b->cr0 & SPEC_CR0_SMMUEN)
+		CHECK(a->strtab_base == b->strtab_base &&
+		      a->strtab_base_cfg == b->strtab_base_cfg,
+		      "the stream table changed while SMMUEN was set");
+	if (b->cr0 & SPEC_CR0_CMDQEN)
+		CHECK(a->cmdq_base == b->cmdq_base &&
+		      (a->cmdq_cons & SPEC_Q_PTR) == (b->cmdq_cons & SPEC_Q_PTR),
+		      "CMDQ_BASE or CMDQ_CONS changed while CMDQEN was set");
+	if (b->cr0 & SPEC_CR0_EVTQEN)
+		CHECK(a->evtq_base == b->evtq_base && a->evtq_prod == b->evtq_prod,
+		      "EVTQ_BASE or EVTQ_PROD changed while EVTQEN was set");
+	CHECK(regs_changed(a, b) <= 1 + resumed,
+	      "one write changed %u registers", regs_changed(a, b));
+	CHECK(!resumed || (off == SPEC_GERRORN &&
+			   !((a->gerror ^ a->gerrorn) & SPEC_GERROR_CMDQ_ERR)),
+	      "CMDQ_CONS.ERR cleared without the error acknowledged");
+
+	/* The effects are those of the change, no more, no less. */
+	if (cr0_on & SPEC_CR0_CMDQEN)
+		want |= ARM_SMMU_PKVM_WR_CMDQ_ON;
+	if (cr0_off & SPEC_CR0_CMDQEN)
+		want |= ARM_SMMU_PKVM_WR_CMDQ_OFF;
+	if (cr0_on & SPEC_CR0_EVTQEN)
+		want |= ARM_SMMU_PKVM_WR_EVTQ_ON;
+	if (cr0_off & SPEC_CR0_EVTQEN)
+		want |= ARM_SMMU_PKVM_WR_EVTQ_OFF;
+	if ((cr0_on | cr0_off) & SPEC_CR0_SMMUEN)
+		want |= ARM_SMMU_PKVM_WR_MODE;
+	CHECK((eff & (ARM_SMMU_PKVM_WR_CMDQ_ON | ARM_SMMU_PKVM_WR_CMDQ_OFF |
+		      ARM_SMMU_PKVM_WR_EVTQ_ON | ARM_SMMU_PKVM_WR_EVTQ_OFF)) ==
+	      (want & ~ARM_SMMU_PKVM_WR_MODE),
+	      "queue effects %#x for a CR0 change of %#x", eff, cr0_on | cr0_off);
+	CHECK(!(want & ARM_SMMU_PKVM_WR_MODE) || (eff & ARM_SMMU_PKVM_WR_MODE),
+	      "SMMUEN changed without the mode applied");
+	CHECK(!(eff & ARM_SMMU_PKVM_WR_MODE) || (want & ARM_SMMU_PKVM_WR_MODE) ||
+	      off == SPEC_GBPA, "mode applied for a write to %#x", off);
+	CHECK(arm_smmu_pkvm_mode(a) ==
+	      (a->cr0 & SPEC_CR0_SMMUEN ? ARM_SMMU_PKVM_MODE_SHADOW :
+	       a->gbpa & SPEC_GBPA_ABORT ? ARM_SMMU_PKVM_MODE_ABORT :
+					   ARM_SMMU_PKVM_MODE_BYPASS),
+	      "mode %d for CR0 %#x GBPA %#x", arm_smmu_pkvm_mode(a), a->cr0, a->gbpa);
+	CHECK(!(eff & ARM_SMMU_PKVM_WR_MODE) ||
+	      arm_smmu_pkvm_mode(a) != arm_smmu_pkvm_mode(b) || off == SPEC_GBPA,
+	      "mode applied though it did not change");
+	CHECK(arm_smmu_pkvm_mode(a) == arm_smmu_pkvm_mode(b) ||
+	      (eff & ARM_SMMU_PKVM_WR_MODE), "mode changed without being applied");
+	CHECK(!(cr0_on & SPEC_CR0_CMDQEN) || (eff & ARM_SMMU_PKVM_WR_CMDQ),
+	      "CMDQEN set without the queue consumed");
+	CHECK(!resumed || (eff & ARM_SMMU_PKVM_WR_CMDQ),
+	      "command error acknowledged without the queue resumed");
+}
+
+/*
+ * What can be written can be read back, at the same size, and so can the
+ * read-only registers; a 64-bit register reads the same whole or in halves.
+ */
+static void check_read(const struct arm_smmu_pkvm_hw *hw,
+		       const struct arm_smmu_pkvm_regs *regs, u32 off,
+		       unsigned int size, u32 eff)
+{
+	u64 val, lo, hi;
+	bool ok = arm_smmu_pkvm_reg_read(hw, regs, off, size, &val);
+
+	CHECK(ok == !(eff & ARM_SMMU_PKVM_WR_BAD),
+	      "a %u-byte read at %#x %s, the write was %s", size, off,
+	      ok ? "succeeds" : "fails", eff & ARM_SMMU_PKVM_WR_BAD ? "refused" : "taken");
+	if (!ok || size != 8)
+		return;
+
+	CHECK(arm_smmu_pkvm_reg_read(hw, regs, off, 4, &lo) &&
+	      arm_smmu_pkvm_reg_read(hw, regs, off + 4, 4, &hi) &&
+	      (lo | hi << 32) == val,
+	      "the halves of %#x do not read as the whole %#llx", off,
+	      (unsigned long long)val);
+}
+
+static void check_writes(const struct arm_smmu_pkvm_hw *hw, struct fuzz_in *in)
+{
+	static const unsigned int sizes[] = { 4, 8, 1, 2 };
+	struct arm_smmu_pkvm_regs regs = {};
+	u32 raw_off;
+	int n;
+
+	fuzz_dump_ctx = dump_write;
+	regs.gerror = fuzz_get(in, 4) & SPEC_GERROR_BITS;
+	regs.cmdq_cons = (fuzz_get(in, 1) << 24) & SPEC_CMDQ_CONS_ERR;
+	for (n = 0; n < 64 && in->size; n++) {
+		raw_off = fuzz_get(in, 2);
+		wr_off = (raw_off & 0x1ff) | (raw_off & BIT(15) ? SZ_64K : 0);
+		wr_size = sizes[fuzz_get(in, 1) & 3];
+		wr_val = fuzz_get(in, 8);
+		wr_before = regs;
+		wr_effects = arm_smmu_pkvm_reg_write(&regs, wr_off, wr_val, wr_size);
+		if (FUZZ_SELFTEST_BREAK == 6 && wr_off == SPEC_STRTAB_BASE)
+			regs.strtab_base = wr_val & SPEC_STRTAB_BASE_BITS;
+		wr_after = regs;
+		check_write(&wr_before, &wr_after, wr_off, wr_effects);
+		check_read(hw, &regs, wr_off, wr_size, wr_effects);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
-	struct fuzz_in in = { data, size };
+	struct fuzz_in in = { data, size }, writes;
 	struct arm_smmu_pkvm_hw hw;
 	u32 off, iidr, raw[7];
 	int n;
 
 	fuzz_dump_ctx = dump;
 	fuzz_hw(&in, &hw);
+	writes = in;
 
 	for (off = 0; off < 0x200; off++)
 		check_reg(&hw, off);
@@ -228,5 +457,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		if (n % 7 == 6)
 			check_probe(raw);
 	}
+
+	check_writes(&hw, &writes);
 	return 0;
 }

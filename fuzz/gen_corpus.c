@@ -383,6 +383,63 @@ static void gen_regs(void)
 	}
 }
 
+static void put_write(struct buf *b, u32 off, unsigned int size, u64 val)
+{
+	static const unsigned int sizes[] = { 4, 8, 1, 2 };
+	unsigned int code = 0;
+
+	while (sizes[code] != size)
+		code++;
+	put(b, (off & 0x1ff) | (off >= SZ_64K ? BIT(15) : 0), 2);
+	put(b, code, 1);
+	put(b, val, 8);
+}
+
+/* Host register writes, in the order a driver makes them, then hostile ones */
+static void gen_reg_writes(void)
+{
+	const u32 on = CR0_SMMUEN | CR0_CMDQEN | CR0_EVTQEN;
+	struct buf b;
+
+	put_hw(&b, hw_named("qemu"));
+	put(&b, GERROR_CMDQ_ERR, 4);
+	put(&b, CMDQ_ERR_CERROR_ILL_IDX, 1);
+	put_write(&b, ARM_SMMU_STRTAB_BASE, 8, ~0ULL);
+	put_write(&b, ARM_SMMU_STRTAB_BASE_CFG, 4, ~0ULL);
+	put_write(&b, ARM_SMMU_CMDQ_BASE, 4, ~0ULL);
+	put_write(&b, ARM_SMMU_CMDQ_BASE + 4, 4, ~0ULL);
+	put_write(&b, ARM_SMMU_EVTQ_BASE, 8, 0x4000000aULL);
+	put_write(&b, ARM_SMMU_CR1, 4, ~0ULL);
+	put_write(&b, ARM_SMMU_CR2, 4, ~0ULL);
+	put_write(&b, ARM_SMMU_CR0, 4, on);
+	/* Locked now */
+	put_write(&b, ARM_SMMU_STRTAB_BASE, 8, 0x1000);
+	put_write(&b, ARM_SMMU_STRTAB_BASE + 4, 4, 0);
+	put_write(&b, ARM_SMMU_STRTAB_BASE_CFG, 4, 0);
+	put_write(&b, ARM_SMMU_CMDQ_BASE, 8, 0);
+	put_write(&b, ARM_SMMU_CMDQ_CONS, 4, 7);
+	put_write(&b, SZ_64K + ARM_SMMU_EVTQ_PROD, 4, ~0ULL);
+	put_write(&b, SZ_64K + ARM_SMMU_EVTQ_CONS, 4, ~0ULL);
+	put_write(&b, ARM_SMMU_CMDQ_PROD, 4, ~0ULL);
+	put_write(&b, ARM_SMMU_GBPA, 4, GBPA_ABORT);
+	put_write(&b, ARM_SMMU_GBPA, 4, ~0ULL);
+	put_write(&b, ARM_SMMU_IRQ_CTRL, 4, ~0ULL);
+	put_write(&b, ARM_SMMU_GERROR, 4, 0);
+	put_write(&b, ARM_SMMU_GERRORN, 4, 0);
+	put_write(&b, ARM_SMMU_GERRORN, 4, ~0ULL);
+	put_write(&b, ARM_SMMU_GERROR_IRQ_CFG0, 8, ~0ULL);
+	put_write(&b, ARM_SMMU_EVTQ_IRQ_CFG2, 4, ~0ULL);
+	/* Refused: sizes, halves of 32-bit registers, holes */
+	put_write(&b, ARM_SMMU_CR0, 2, 0);
+	put_write(&b, ARM_SMMU_CMDQ_PROD, 8, 0);
+	put_write(&b, ARM_SMMU_CMDQ_BASE + 4, 8, 0);
+	put_write(&b, 0x30, 4, ~0ULL);
+	put_write(&b, 0xc0, 8, ~0ULL);
+	put_write(&b, ARM_SMMU_CR0ACK, 4, 0);
+	put_write(&b, ARM_SMMU_CR0, 4, 0);
+	save("regs", "writes", &b);
+}
+
 static void put_queue(struct buf *b, u64 base, u8 sel, u8 ent)
 {
 	b->len = 0;
@@ -547,6 +604,7 @@ int main(int argc, char **argv)
 	gen_ste();
 	gen_cmd();
 	gen_regs();
+	gen_reg_writes();
 	gen_queue();
 	gen_strtab();
 	return 0;

@@ -48,6 +48,7 @@ selftests=(
 	"ste|1|a forged bypass STE|config bypass"
 	"cmd|2|a forged TLBI VMID|TLBI forwarded with VMID"
 	"regs|3|a leaked IDR0.S2P|hidden feature: S2P"
+	"regs|6|a stream table base changed while SMMUEN is set|stream table changed while SMMUEN"
 	"queue|4|a misaligned host queue|not aligned to its size"
 	"strtab|5|an STE address outside the table|outside the table"
 )
@@ -133,9 +134,9 @@ build_all() {
 	for s in "${selftests[@]}"; do
 		IFS='|' read -r t brk _ _ <<<"$s"
 		[[ " ${targets[*]} " == *" $t "* ]] || continue
-		build "$BIN/break_$t" "${common_flags[@]}" "${fuzz_flags[@]}" \
+		build "$BIN/break_${t}_$brk" "${common_flags[@]}" "${fuzz_flags[@]}" \
 			-DFUZZ_SELFTEST_BREAK="$brk" "$FUZZ/fuzz_$t.c" "$EMUL" "$ENTRY" \
-			-o "$BIN/break_$t" || return 1
+			-o "$BIN/break_${t}_$brk" || return 1
 	done
 	if [ "${FUZZ_SEEDS:-0}" = 1 ]; then
 		build "$BIN/gen_corpus" "${common_flags[@]}" -O1 "$FUZZ/gen_corpus.c" \
@@ -296,7 +297,7 @@ for s in "${selftests[@]}"; do
 	for f in "$CORPUS/$t"/*; do
 		[ -f "$f" ] || continue
 		slog=$stdir/$t-$(basename "$f").log
-		if ! "$BIN/break_$t" -timeout=10 -artifact_prefix="$stdir/$t-" "$f" >"$slog" 2>&1; then
+		if ! "$BIN/break_${t}_$brk" -timeout=10 -artifact_prefix="$stdir/$t-" "$f" >"$slog" 2>&1; then
 			if grep -q "FUZZ PROPERTY VIOLATION: .*$expect" "$slog"; then
 				caught="${f#"$TOP"/}: $(violation "$slog")"
 				break
