@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Fuzz target: host queue BASE registers (arm_smmu_pkvm_decode_queue) and
- * the queue pointer helpers of arm-smmu-v3-pkvm.h, against a reference
- * model, for every queue size.
+ * the queue pointer helpers of arm-smmu-v3-hw.h, which the kernel driver
+ * uses too, against a reference model, for every queue size.
  *
  * Input: BASE (u64), a byte selecting max_shift (0-31, or the host command
  * or event queue limit) and a byte selecting the entry size, then pointer
@@ -66,14 +66,22 @@ static void check_ptrs(u32 shift, u32 prod, u32 cons)
 	cur_prod = prod;
 	cur_cons = cons;
 
-	CHECK(arm_smmu_pkvm_q_ptr_mask(shift) == (u32)(wrap - 1),
-	      "q_ptr_mask(%u) = %#x", shift, arm_smmu_pkvm_q_ptr_mask(shift));
-	CHECK(arm_smmu_pkvm_q_idx(prod, shift) == pi, "q_idx(%#x, %u) = %#x",
-	      prod, shift, arm_smmu_pkvm_q_idx(prod, shift));
-	CHECK(arm_smmu_pkvm_q_inc(prod, shift) == (u32)(((u64)prod + 1) % wrap),
-	      "q_inc(%#x, %u) = %#x", prod, shift, arm_smmu_pkvm_q_inc(prod, shift));
+	CHECK(arm_smmu_q_ptr(prod, shift) == (u32)(prod % wrap),
+	      "q_ptr(%#x, %u) = %#x", prod, shift, arm_smmu_q_ptr(prod, shift));
+	CHECK(arm_smmu_q_idx(prod, shift) == pi, "q_idx(%#x, %u) = %#x",
+	      prod, shift, arm_smmu_q_idx(prod, shift));
+	CHECK(arm_smmu_q_wrp(prod, shift) == pw << shift, "q_wrp(%#x, %u) = %#x",
+	      prod, shift, arm_smmu_q_wrp(prod, shift));
+	/* The overflow flag (bit 31) stays, the other flags go. */
+	CHECK(arm_smmu_q_inc_n(prod, shift, 1) ==
+	      ((prod & BIT(31)) | (u32)(((u64)prod + 1) % wrap)),
+	      "q_inc_n(%#x, %u, 1) = %#x", prod, shift, arm_smmu_q_inc_n(prod, shift, 1));
+	CHECK(arm_smmu_q_inc_n(prod, shift, cons % wrap) ==
+	      ((prod & BIT(31)) | (u32)(((u64)prod + cons % wrap) % wrap)),
+	      "q_inc_n(%#x, %u, %#llx) = %#x", prod, shift, cons % wrap,
+	      arm_smmu_q_inc_n(prod, shift, cons % wrap));
 
-	used = arm_smmu_pkvm_q_used(prod, cons, shift);
+	used = arm_smmu_q_used(prod, cons, shift);
 	CHECK(used == (u32)(((u64)prod - cons) % wrap), "q_used(%#x, %#x, %u) = %#x",
 	      prod, cons, shift, used);
 	CHECK((used <= n) == valid, "q_used() = %#x for %s pointers", used,
@@ -85,22 +93,22 @@ static void check_ptrs(u32 shift, u32 prod, u32 cons)
 
 	/*
 	 * Consume as the hypervisor does: contiguous runs up to the end of
-	 * the queue, one q_inc() per entry. Small queues only, for speed.
+	 * the queue, one q_inc_n() per entry. Small queues only, for speed.
 	 */
 	if (shift > 8)
 		return;
-	p = cons & arm_smmu_pkvm_q_ptr_mask(shift);
-	prod &= arm_smmu_pkvm_q_ptr_mask(shift);
+	p = arm_smmu_q_ptr(cons, shift);
+	prod = arm_smmu_q_ptr(prod, shift);
 	for (steps = 0; p != prod; steps++) {
 		CHECK(steps < 2, "consuming %#x entries takes more than 2 runs", used);
-		idx = arm_smmu_pkvm_q_idx(p, shift);
-		nr = arm_smmu_pkvm_q_used(prod, p, shift);
+		idx = arm_smmu_q_idx(p, shift);
+		nr = arm_smmu_q_used(prod, p, shift);
 		if (nr > n - idx)
 			nr = n - idx;
 		CHECK(nr && idx + nr <= n, "run of %u entries from index %u overruns %llu",
 		      nr, idx, n);
 		for (i = 0; i < nr; i++)
-			p = arm_smmu_pkvm_q_inc(p, shift);
+			p = arm_smmu_q_inc_n(p, shift, 1);
 	}
 }
 
