@@ -7,7 +7,7 @@
 #   make tree / export / status   the series workflow (README, HACKING)
 #   make bisect-check   every patch on its own: builds (QEMU config with W=1
 #                 and sparse, arm64 defconfig + pKVM), checkpatch, kernel-doc
-#   make fault-check   a test-only fault injection the checks must catch
+#   make fault-check   test-only fault injections: caught, or recovered from
 #   make strict-check  nested-hvhe on an SMMUv3 model with the architecture's
 #                      alignment rules (../shared/strict-qemu; not in make check)
 #   make fresh-check   .ci/run from a fresh clone in a clean bookworm root

@@ -577,7 +577,7 @@ group_vfio() {
 
 # The hypervisor's SMMUv3 counters (debugfs iommu/pkvm/smmuv3-<MMIO address>, one
 # "name value" per line), after the traffic of the earlier groups.
-SMMU_COUNTERS="traps bad_accesses cmds cmds_forwarded cmds_rewritten cmds_dropped cmds_rejected cmds_issued syncs stes_shadowed stes_unchanged stes_rejected invalidations events events_lost"
+SMMU_COUNTERS="traps bad_accesses cmds cmds_forwarded cmds_rewritten cmds_dropped cmds_rejected cmd_failures cmds_issued syncs stes_shadowed stes_unchanged stes_rejected invalidations events events_lost"
 cnt() { sed -n "s/^$1 \([0-9][0-9]*\)$/\1/p" /tmp/smmu.out | head -n 1; }
 # cnt_gt0 ADDR NAME WHAT: one test, NAME > 0.
 cnt_gt0() {
@@ -793,6 +793,23 @@ group_attack() {
 			fi
 		else
 			notok "$name" "hold: $(cat /tmp/hold.out)"
+		fi
+		# The host's share hypercalls race the hypervisor's pinning of
+		# the queue pages, while protected VMs are created and destroyed.
+		name="attack: queue-share-race while protected VMs come and go"
+		/bin/pvm_churn 4 64 >/tmp/race-churn.out 2>&1 &
+		churn=$!
+		echo queue-share-race >$A/run
+		res=$(sed -n 's/^\(ok\|not ok\|skip\) attack: queue-share-race # //p' $A/run)
+		wait $churn
+		vm=$?
+		detail="$res; pvm_churn exit $vm: $(tail -n 1 /tmp/race-churn.out)"
+		if grep -q '^ok attack: queue-share-race' $A/run && [ "$vm" = 0 ]; then
+			ok "$name" "$detail"
+		elif grep -q '^skip attack: queue-share-race' $A/run; then
+			skip "$name" "$detail"
+		else
+			notok "$name" "$detail"
 		fi
 		iters=$(arg attack_fuzz)
 		iters=${iters:-2000}

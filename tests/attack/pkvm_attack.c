@@ -12,6 +12,8 @@
  *            (hyp_memory[0].base), and a page of the hypervisor carve-out.
  *   run      write "all" or "name,name,...", then read the results: one line
  *            per scenario, "ok|not ok|skip attack: <name> # <detail>".
+ *            "all" leaves out queue-share-race, which tests.sh runs with
+ *            protected VMs coming and going on the side.
  *            "ok" means the attack was blocked and the host saw a defined
  *            result; "not ok" means it got through (or the test broke).
  *   hold     write 1: take the SMMU over and leave its command queue in
@@ -42,6 +44,8 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/prandom.h>
+#include <linux/arm-smccc.h>
+#include <asm/kvm_asm.h>
 #include <asm/memory.h>
 
 #include "arm-smmu-v3.h"
@@ -526,7 +530,12 @@ static int take(struct atk *a)
 	s->evtq_prod = rd(a, SZ_64K + ARM_SMMU_EVTQ_PROD);
 	s->evtq_cons = rd(a, SZ_64K + ARM_SMMU_EVTQ_CONS);
 
-	/* The host's event queue stays on: it logs what the attacks cause. */
+	/*
+	 * The host's driver must not handle the errors we cause: no GERROR
+	 * interrupt, which the hypervisor raises for an emulated error. Its
+	 * event queue stays on: it logs what the attacks cause.
+	 */
+	wr(a, ARM_SMMU_IRQ_CTRL, s->irq_ctrl & ~IRQ_CTRL_GERROR_IRQEN);
 	ret = cr0_set(a, s->cr0 & CR0_EVTQEN);
 	if (ret)
 		return ret;
@@ -1310,9 +1319,116 @@ SCENARIO(sc_double_fetch)
 			 rounds, f.flips), R_PASS;
 }
 
+/*
+ * The host's own share hypercalls against the pages of its queues, which
+ * the hypervisor shares and pins while a queue is enabled: a kthread on
+ * another CPU unshares (and now and then shares) the page in a loop, while
+ * this one enables and disables both queues on it, so that the hypervisor
+ * pins the page twice. Sharing and pinning in two steps, the hypervisor
+ * could not undo a share the host took back between them (a fatal WARN at
+ * EL2). Afterwards, the page must be pinned while a queue is on, and the
+ * host's alone again once both are off.
+ */
+struct race {
+	u64 pfn;
+	unsigned long unshares, shares, unshared, shared;
+};
+
+static long hyp_call(u64 id, u64 arg)
+{
+	struct arm_smccc_res res;
+
+	arm_smccc_1_1_hvc(id, arg, &res);
+	return res.a0 == SMCCC_RET_SUCCESS ? (long)res.a1 : -ENOSYS;
+}
+
+#define HC_SHARE	KVM_HOST_SMCCC_FUNC(__pkvm_host_share_hyp)
+#define HC_UNSHARE	KVM_HOST_SMCCC_FUNC(__pkvm_host_unshare_hyp)
+
+static int race_fn(void *arg)
+{
+	struct race *r = arg;
+
+	while (!kthread_should_stop()) {
+		r->unshared += !hyp_call(HC_UNSHARE, r->pfn);
+		if (!(++r->unshares & 15)) {
+			r->shared += !hyp_call(HC_SHARE, r->pfn);
+			r->shares++;
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+static int queues_on(struct atk *a, u64 page, bool on)
+{
+	u32 cr0 = rd(a, ARM_SMMU_CR0) & ~(CR0_CMDQEN | CR0_EVTQEN);
+	int ret = cr0_set(a, cr0);
+
+	if (ret || !on)
+		return ret;
+	/* Both queues on one page: the second acquisition pins it again. */
+	wr64(a, ARM_SMMU_CMDQ_BASE, page | CMDQ_SHIFT);
+	wr64(a, ARM_SMMU_EVTQ_BASE, page | 4);
+	return cr0_set(a, cr0 | CR0_CMDQEN | CR0_EVTQEN);
+}
+
+SCENARIO(sc_queue_share_race)
+{
+	struct race r = { .pfn = PHYS_PFN(pa(a->scratch)) };
+	unsigned long deadline, toggles = 0;
+	long on_unshare, on_share, off_unshare, off_share, off_reunshare;
+	struct task_struct *t;
+	int ret = 0;
+
+	if (num_online_cpus() < 2)
+		return scnprintf(d, n, "one CPU: no concurrent hypercalls possible"), R_SKIP;
+	if (hyp_call(HC_UNSHARE, r.pfn) == -ENOSYS)
+		return scnprintf(d, n, "no host hypercalls to race with"), R_SKIP;
+	memset(a->scratch, 0, PAGE_SIZE);
+	t = kthread_create(race_fn, &r, "pkvm_attack_race");
+	if (IS_ERR(t))
+		return scnprintf(d, n, "error: kthread %ld", PTR_ERR(t)), R_FAIL;
+	kthread_bind(t, (raw_smp_processor_id() + 1) % num_online_cpus());
+	wake_up_process(t);
+	deadline = jiffies + 3 * HZ;
+	while (!ret && time_before(jiffies, deadline)) {
+		ret = queues_on(a, pa(a->scratch), true) ?:
+		      queues_on(a, pa(a->scratch), false);
+		toggles++;
+	}
+	kthread_stop(t);
+	hyp_call(HC_UNSHARE, r.pfn);
+
+	/* Quiet now: on, the page is pinned; off, it is the host's alone. */
+	ret = ret ?: queues_on(a, pa(a->scratch), true);
+	on_unshare = hyp_call(HC_UNSHARE, r.pfn);
+	on_share = hyp_call(HC_SHARE, r.pfn);
+	ret = ret ?: queues_on(a, pa(a->scratch), false);
+	off_unshare = hyp_call(HC_UNSHARE, r.pfn);
+	off_share = hyp_call(HC_SHARE, r.pfn);
+	off_reunshare = hyp_call(HC_UNSHARE, r.pfn);
+
+	/* The host's queues again, and ours must work. */
+	wr64(a, ARM_SMMU_EVTQ_BASE, a->sv.evtq);
+	wr(a, SZ_64K + ARM_SMMU_EVTQ_PROD, a->sv.evtq_prod);
+	wr(a, SZ_64K + ARM_SMMU_EVTQ_CONS, a->sv.evtq_cons);
+	ret = ret ?: q_reset(a, CR0_CMDQEN | CR0_SMMUEN | (a->sv.cr0 & CR0_EVTQEN));
+	ret = ret ?: sync(a);
+	if (ret)
+		return scnprintf(d, n, "error: %d after %lu queue toggles", ret, toggles), R_FAIL;
+	if (on_unshare != -EBUSY || on_share != -EPERM || off_unshare != -EPERM ||
+	    off_share || off_reunshare)
+		return scnprintf(d, n, "page state after the race: queues on, unshare %ld (want -EBUSY) and share %ld (want -EPERM); off, unshare %ld (want -EPERM), share %ld and unshare %ld (want 0)",
+				 on_unshare, on_share, off_unshare, off_share, off_reunshare), R_FAIL;
+	return scnprintf(d, n, "%lu queue enable/disable rounds (both queues on one page) against %lu unshare and %lu share hypercalls of the page on another CPU (%lu and %lu went through): the hypervisor stayed up, the page is pinned while a queue is on and the host's alone after",
+			 toggles, r.unshares, r.shares, r.unshared, r.shared), R_PASS;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct atk *a, char *d, size_t n);
+	bool by_name;	/* not part of "all" */
 } scenarios[] = {
 	{ "ste-bypass", sc_ste_bypass },
 	{ "ste-s1-pgtable-to-hyp", sc_s1_pgtable },
@@ -1334,6 +1450,8 @@ static const struct {
 	{ "cmdq-pointers", sc_queue_ptrs },
 	{ "cmdqen-off-mid-queue", sc_cmdqen_off },
 	{ "cfgi-double-fetch", sc_double_fetch },
+	/* tests.sh runs it with protected VMs coming and going */
+	{ "queue-share-race", sc_queue_share_race, true },
 };
 
 static void run_one(struct atk *a, const char *name,
@@ -1370,7 +1488,8 @@ static void run_list(struct atk *a, char *list)
 		if (!*name)
 			continue;
 		for (i = 0; i < ARRAY_SIZE(scenarios); i++) {
-			if (strcmp(name, "all") && strcmp(name, scenarios[i].name))
+			if (strcmp(name, scenarios[i].name) &&
+			    (strcmp(name, "all") || scenarios[i].by_name))
 				continue;
 			run_one(a, scenarios[i].name, scenarios[i].fn);
 			found = true;
