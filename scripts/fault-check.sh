@@ -39,8 +39,7 @@ tap_begin fault "$log" "fault injection: "
 # log is $LOGS/boot-fault-FAULT.log.
 boot_with() {
 	local patch=$TOP/tests/fault-injection/$1.patch
-	git -C "$WT" checkout -q --detach "$(git -C "$TREE" rev-parse HEAD)"
-	git -C "$WT" reset -q --hard
+	git -C "$WT" checkout -q -f --detach "$(git -C "$TREE" rev-parse HEAD)"
 	git -C "$WT" apply "$patch" || die "$patch does not apply to build/linux HEAD; refresh it"
 	run_step "build the kernel with $1 injected" "$LOGS/fault-build-$1.log" \
 		"see the log" bash -c '"$@" olddefconfig && "$@" Image' _ "${KMAKE[@]}"
