@@ -184,6 +184,16 @@ static void check_cmd(const struct arm_smmu_pkvm_hw *hw,
 	case SPEC_OP_TLBI_NH_ASID:
 	case SPEC_OP_TLBI_NH_VA:
 	case SPEC_OP_TLBI_NH_VAA:
+		/* Illegal on an SMMU without stage 1 (as the host sees it) */
+		if (!(hw->idr[0] & SPEC_IDR0_S1P)) {
+			CHECK(res->action == ARM_SMMU_PKVM_CMD_REJECT,
+			      "TLBI_NH %#llx accepted without stage 1 (action %d)",
+			      op, res->action);
+			break;
+		}
+		CHECK(res->action == ARM_SMMU_PKVM_CMD_FORWARD,
+		      "stage-1 TLBI %#llx not forwarded (action %d)", op, res->action);
+		break;
 	case SPEC_OP_TLBI_NSNH_ALL:
 		CHECK(res->action == ARM_SMMU_PKVM_CMD_FORWARD,
 		      "stage-1 TLBI %#llx not forwarded (action %d)", op, res->action);
