@@ -67,8 +67,7 @@
 #define SPEC_STE0_HOST_S1	(SPEC_STE0_S1FMT | SPEC_STE0_S1CTXPTR |	\
 				 SPEC_STE0_S1CDMAX)
 #define SPEC_STE1_HOST_S1	(SPEC_STE1_S1DSS | SPEC_STE1_S1CIR |	\
-				 SPEC_STE1_S1COR | SPEC_STE1_S1CSH |	\
-				 SPEC_STE1_S1STALLD)
+				 SPEC_STE1_S1COR | SPEC_STE1_S1CSH)
 
 /* SMMUv3 architecture: stage-2 STE fields (dword 2) */
 #define SPEC_STE2_S2VMID	GENMASK_ULL(15, 0)
@@ -305,6 +304,9 @@ static inline void fuzz_hw(struct fuzz_in *in, struct arm_smmu_pkvm_hw *hw)
 	hw->idr[0] |= SPEC_IDR0_COHACC | SPEC_IDR0_S2P |
 		      spec_prep(SPEC_IDR0_TTF, SPEC_IDR0_TTF_AARCH64);
 	hw->idr[0] &= ~SPEC_IDR0_ST_LEVEL;
+	/* Stalls configurable (0b00) or absent (0b01); forced ones are refused */
+	if (spec_get(hw->idr[0], SPEC_IDR0_STALL_MODEL) > SPEC_IDR0_STALL_NONE)
+		hw->idr[0] &= ~spec_prep(SPEC_IDR0_STALL_MODEL, 2);
 	hw->idr[0] |= spec_prep(SPEC_IDR0_ST_LEVEL, SPEC_IDR0_ST_LEVEL_2LVL);
 
 	hw->idr[1] &= ~(SPEC_IDR1_TABLES_PRESET | SPEC_IDR1_QUEUES_PRESET |

@@ -194,6 +194,9 @@ static void check_probe(const u32 *raw)
 	has[ARM_SMMU_PKVM_PRESET_TABLES] =
 		!(raw[1] & (SPEC_IDR1_TABLES_PRESET | SPEC_IDR1_QUEUES_PRESET));
 	has[ARM_SMMU_PKVM_EXTRA_CMDQS] = !(raw[1] & SPEC_IDR1_ECMDQ);
+	/* Not forced (0b10) or reserved (0b11): faults can be terminated */
+	has[ARM_SMMU_PKVM_FORCED_STALLS] =
+		spec_get(raw[0], SPEC_IDR0_STALL_MODEL) <= SPEC_IDR0_STALL_NONE;
 	has[ARM_SMMU_PKVM_SMALL_QUEUES] =
 		spec_get(raw[1], SPEC_IDR1_CMDQS) >= ARM_SMMU_PKVM_CMDQ_SHIFT &&
 		spec_get(raw[1], SPEC_IDR1_EVTQS) >= ARM_SMMU_PKVM_EVTQ_SHIFT;

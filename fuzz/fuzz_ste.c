@@ -113,13 +113,23 @@ static void check_common(const struct arm_smmu_pkvm_hw *hw,
 		      "nested STE although the hypervisor hides stage 1 (no S1P, or nesting broken by errata)");
 		CHECK(!(dw0 & ~(SPEC_STE0_V | SPEC_STE0_CFG | SPEC_STE0_HOST_S1)),
 		      "nested STE with dword 0 fields outside the stage-1 allow-list");
-		CHECK(!(dw1 & ~SPEC_STE1_HOST_S1),
+		CHECK(!(dw1 & ~(SPEC_STE1_HOST_S1 | SPEC_STE1_S1STALLD)),
 		      "nested STE with dword 1 fields outside the stage-1 allow-list");
 		CHECK(spec_get(dw0, SPEC_STE0_S1CDMAX) <= hw->ssid_bits,
 		      "nested STE with S1CDMAX %llu > %u SubstreamID bits",
 		      spec_get(dw0, SPEC_STE0_S1CDMAX), hw->ssid_bits);
 		CHECK(spec_get(dw0, SPEC_STE0_S1FMT) != SPEC_S1FMT_RESERVED,
 		      "nested STE with a reserved S1FMT");
+		/*
+		 * No stage-1 fault may stall (the host cannot resume one):
+		 * S1STALLD where the SMMU can stall (STALL_MODEL 0b00), and
+		 * never where it cannot, as the STE would be ILLEGAL.
+		 */
+		CHECK(!!(dw1 & SPEC_STE1_S1STALLD) ==
+		      (spec_get(hw->idr[0], SPEC_IDR0_STALL_MODEL) == 0),
+		      "nested STE with S1STALLD %d, STALL_MODEL %llu",
+		      !!(dw1 & SPEC_STE1_S1STALLD),
+		      spec_get(hw->idr[0], SPEC_IDR0_STALL_MODEL));
 		break;
 	}
 }
@@ -145,7 +155,8 @@ static void check_shadow(const struct arm_smmu_pkvm_hw *hw,
 	/* Every bit that reaches the SMMU comes from the host's stage 1 */
 	CHECK(!((o0 & ~(SPEC_STE0_V | SPEC_STE0_CFG)) & ~h0),
 	      "shadow dword 0 has bits the host did not set");
-	CHECK(!(o1 & ~h1), "shadow dword 1 has bits the host did not set");
+	CHECK(!(o1 & ~h1 & ~SPEC_STE1_S1STALLD),
+	      "shadow dword 1 has bits the host did not set");
 
 	/* Rejection: false iff a valid, non-abort host STE became abort */
 	CHECK(ret == !(hcfg != SPEC_CFG_ABORT && ocfg == SPEC_CFG_ABORT),
@@ -167,7 +178,9 @@ static void check_shadow(const struct arm_smmu_pkvm_hw *hw,
 		s1_ok = (hw->idr[0] & SPEC_IDR0_S1P) &&
 			spec_get(h0, SPEC_STE0_S1FMT) != SPEC_S1FMT_RESERVED &&
 			spec_get(h0, SPEC_STE0_S1CDMAX) <= hw->ssid_bits &&
-			spec_get(h1, SPEC_STE1_STRW) == SPEC_STRW_NSEL1;
+			spec_get(h1, SPEC_STE1_STRW) == SPEC_STRW_NSEL1 &&
+			/* ILLEGAL: the host is offered no stalls */
+			!(h1 & SPEC_STE1_S1STALLD);
 		CHECK(ocfg == (s1_ok ? SPEC_CFG_NESTED : SPEC_CFG_ABORT),
 		      "host stage 1 (%s) became %s",
 		      s1_ok ? "acceptable" : "not acceptable", cfg_name(ocfg));

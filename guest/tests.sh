@@ -577,7 +577,7 @@ group_vfio() {
 
 # The hypervisor's SMMUv3 counters (debugfs iommu/pkvm/smmuv3-<MMIO address>, one
 # "name value" per line), after the traffic of the earlier groups.
-SMMU_COUNTERS="traps bad_accesses cmds cmds_forwarded cmds_rewritten cmds_dropped cmds_rejected cmd_failures cmds_issued syncs stes_shadowed stes_unchanged stes_rejected invalidations events events_lost"
+SMMU_COUNTERS="traps bad_accesses cmds cmds_forwarded cmds_rewritten cmds_dropped cmds_rejected cmd_failures cmds_issued syncs stes_shadowed stes_unchanged stes_rejected invalidations events events_lost gerrors"
 cnt() { sed -n "s/^$1 \([0-9][0-9]*\)$/\1/p" /tmp/smmu.out | head -n 1; }
 # cnt_gt0 ADDR NAME WHAT: one test, NAME > 0.
 cnt_gt0() {
@@ -743,7 +743,10 @@ group_attack() {
 	fi
 	old=$(pci_driver "$dev")
 	pci_rebind "$dev" pkvm_attack
-	if ! insmod /lib/modules/pkvm_attack.ko 2>/tmp/insmod.out || [ ! -d /sys/kernel/debug/pkvm_attack ]; then
+	# pkvmtest.hostile_cmds=N: CFGI_ALLs in hostile-cmdq (make bench)
+	hc=$(arg hostile_cmds)
+	if ! insmod /lib/modules/pkvm_attack.ko ${hc:+hostile_cmds=$hc} 2>/tmp/insmod.out ||
+	   [ ! -d /sys/kernel/debug/pkvm_attack ]; then
 		notok "attack: set-up" "pkvm_attack: $(cat /tmp/insmod.out) $(dmesg | grep -E 'pkvm_attack' | tail -n 2 | tr '\n' ' ')"
 		return
 	fi
@@ -771,6 +774,10 @@ group_attack() {
 		ok) ok "attack: $name" "$detail" ;;
 		skip) skip "attack: $name" "$detail" ;;
 		*) notok "attack: $name" "$detail" ;;
+		esac
+		# hostile-cmdq's trap times, for make bench
+		case "$name/$detail" in
+		"hostile-cmdq/"*"[cmds "*"]") echo "# bench: hostile_cmdq $(echo "$detail" | sed 's/.*\[\(cmds [^]]*\)\]$/\1/')" ;;
 		esac
 	done </tmp/attack.tap
 	if [ "$exp" != s1only ]; then

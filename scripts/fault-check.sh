@@ -16,6 +16,11 @@
 #   cmd-rejected      the SMMU rejects one of the host's forwarded commands
 #                     (it becomes an illegal opcode on the hypervisor's
 #                     queue): likewise.
+#   evtq-abort        the hypervisor's event queue is at an address with no
+#                     memory, so the SMMU's event writes abort: the host
+#                     must hear of GERROR.EVTQ_ABT_ERR ("EVTQ write aborted"),
+#                     the hypervisor count it, and isolation hold (the
+#                     probe's DMA is blocked, only its events are lost).
 #
 # FAULTS="a b" runs those only. TAP in build/logs/test-fault.log, also
 # printed; one kernel build (incremental) and one boot per injection.
@@ -24,7 +29,7 @@ set -euo pipefail
 
 WT=$BUILD/fi-tree
 KO=$BUILD/kout-fi
-FAULTS=${FAULTS:-skip-idmap-unmap cmd-timeout cmd-rejected}
+FAULTS=${FAULTS:-skip-idmap-unmap cmd-timeout cmd-rejected evtq-abort}
 kbuild_setup "$WT" "$KO"
 
 [ -f "$KOUT/.config" ] && [ -f "$BUILD/initramfs.cpio.gz" ] || die "run 'make payload' first"
@@ -67,6 +72,25 @@ check_reissue() {
 	fi
 }
 
+# The SMMU's own global error reaches the host; only events are lost.
+check_gerror() {
+	local f=$1 blog=$LOGS/boot-fault-$1.log failed n
+	local name="$f: the host hears of the aborted event writes, isolation holds"
+	failed=$(grep -a '^not ok ' "$blog" | grep -av 'event' || true)
+	n=$(grep -a -o 'smmu-counter: [0-9a-f]* gerrors [0-9]*' "$blog" | awk '{ s += $4 } END { print s + 0 }')
+	if ! grep -aq 'EVTQ write aborted' "$blog"; then
+		tap_notok "$name" "the host driver never reported it (no 'EVTQ write aborted' in $blog)"
+	elif [ "$n" -lt 1 ]; then
+		tap_notok "$name" "no gerrors counted ($blog)"
+	elif [ -n "$failed" ]; then
+		tap_notok "$name" "$(echo "$failed" | head -n 1)"
+	elif ! grep -aq '^ok .*isolation: device DMA to hypervisor memory is blocked' "$blog"; then
+		tap_notok "$name" "the isolation probe did not pass ($blog)"
+	else
+		tap_ok "$name" "gerrors $n, $(grep -ac 'EVTQ write aborted' "$blog") host reports, $(grep -ac '^ok ' "$blog") tests passed"
+	fi
+}
+
 for f in $FAULTS; do
 	case $f in
 	skip-idmap-unmap)
@@ -81,6 +105,10 @@ for f in $FAULTS; do
 	cmd-timeout|cmd-rejected)
 		boot_with "$f" boot,io,edu,probe,smmu
 		check_reissue "$f"
+		;;
+	evtq-abort)
+		boot_with "$f" boot,io,edu,probe,smmu
+		check_gerror "$f"
 		;;
 	*) die "no such fault injection: $f (see tests/fault-injection/README)" ;;
 	esac

@@ -500,6 +500,7 @@ static bool has_s1(struct atk *a)
  */
 static void st_install(struct atk *a)
 {
+	memset(a->l1, 0, PAGE_SIZE);
 	a->l1[0] = cpu_to_le64((pa(a->st) & STRTAB_L1_DESC_L2PTR_MASK) |
 			       FIELD_PREP(STRTAB_L1_DESC_SPAN, ST_LOG2SIZE + 1));
 	wmb();
@@ -1429,6 +1430,156 @@ SCENARIO(sc_queue_share_race)
 			 toggles, r.unshares, r.shares, r.unshared, r.shared), R_PASS;
 }
 
+/*
+ * A hostile command queue: CFGI_ALLs, each covering every StreamID of a
+ * stream table whose level-1 descriptors all point to our level-2 table,
+ * while a kthread on another CPU rewrites its STEs (abort <-> bypass), so
+ * that the shadows keep changing. Each trap, the CMDQ_PROD write and then
+ * every CMDQ_CONS read, is timed from here with interrupts masked: the
+ * time the CPU spent at EL2 for it, plus the trap itself. The times are
+ * reported (make bench), not judged: the queue must drain without error,
+ * and a CFGI_ALL afterwards must make a bypass STE effective (edu DMA).
+ */
+static unsigned int hostile_cmds = 16;
+module_param(hostile_cmds, uint, 0444);
+MODULE_PARM_DESC(hostile_cmds, "CFGI_ALLs in the hostile-cmdq queue (at most 255)");
+
+struct rewrite {
+	struct atk *a;
+	unsigned long rounds;
+};
+
+static int rewrite_fn(void *arg)
+{
+	struct rewrite *w = arg;
+	u64 dw[8];
+	u32 sid, i;
+
+	while (!kthread_should_stop()) {
+		ste_bypass(dw);
+		if (w->rounds++ & 1) {
+			/* abort */
+			dw[0] = STRTAB_STE_0_V;
+			dw[1] = 0;
+		}
+		for (sid = 0; sid < BIT(ST_LOG2SIZE); sid++)
+			for (i = 0; i < 8; i++)
+				WRITE_ONCE(w->a->st[sid * 8 + i], cpu_to_le64(dw[i]));
+		cond_resched();
+	}
+	return 0;
+}
+
+/* Time one trapping access, in ns */
+static u64 timed(struct atk *a, bool write, u32 *cons)
+{
+	unsigned long flags;
+	u64 t0, t1;
+
+	local_irq_save(flags);
+	t0 = ktime_get_ns();
+	if (write)
+		wr(a, ARM_SMMU_CMDQ_PROD, a->prod);
+	else
+		*cons = rd(a, ARM_SMMU_CMDQ_CONS);
+	t1 = ktime_get_ns();
+	local_irq_restore(flags);
+	return t1 - t0;
+}
+
+SCENARIO(sc_hostile_cmdq)
+{
+	u32 nr = min(hostile_cmds, BIT(CMDQ_SHIFT) - 1), i, cons = 0;
+	struct rewrite w = { .a = a };
+	u64 dt, max, sum, traps, start, end;
+	struct task_struct *t;
+	unsigned long deadline;
+	u64 dw[8];
+	int ret;
+
+	if (num_online_cpus() < 2)
+		return scnprintf(d, n, "one CPU: no concurrent rewrite possible"), R_SKIP;
+	/*
+	 * Every level-1 descriptor on our table: 65536 StreamIDs to shadow.
+	 * The table's size can only change with SMMUEN clear.
+	 */
+	ret = cr0_set(a, rd(a, ARM_SMMU_CR0) & ~CR0_SMMUEN);
+	if (ret)
+		return scnprintf(d, n, "error: SMMUEN off: %d", ret), R_FAIL;
+	for (i = 0; i < BIT(16 - ST_LOG2SIZE); i++)
+		a->l1[i] = cpu_to_le64((pa(a->st) & STRTAB_L1_DESC_L2PTR_MASK) |
+				       FIELD_PREP(STRTAB_L1_DESC_SPAN, ST_LOG2SIZE + 1));
+	wmb();
+	wr(a, ARM_SMMU_STRTAB_BASE_CFG,
+	   FIELD_PREP(STRTAB_BASE_CFG_FMT, STRTAB_BASE_CFG_FMT_2LVL) |
+	   FIELD_PREP(STRTAB_BASE_CFG_SPLIT, ST_LOG2SIZE) |
+	   FIELD_PREP(STRTAB_BASE_CFG_LOG2SIZE, 16));
+	ret = cr0_set(a, rd(a, ARM_SMMU_CR0) | CR0_SMMUEN);
+	if (ret)
+		return scnprintf(d, n, "error: SMMUEN on: %d", ret), R_FAIL;
+
+	t = kthread_create(rewrite_fn, &w, "pkvm_attack_rewrite");
+	if (IS_ERR(t))
+		return scnprintf(d, n, "error: kthread %ld", PTR_ERR(t)), R_FAIL;
+	kthread_bind(t, (raw_smp_processor_id() + 1) % num_online_cpus());
+	wake_up_process(t);
+
+	/* The queue full: nr CFGI_ALLs and a CMD_SYNC */
+	for (i = 0; i <= nr; i++) {
+		struct arm_smmu_cmd c = i < nr ? arm_smmu_make_cmd_cfgi_all() :
+				arm_smmu_make_cmd_sync(CMDQ_SYNC_0_CS_NONE, 0);
+		struct arm_smmu_cmd *e = &a->cmdq[a->prod & (BIT(CMDQ_SHIFT) - 1)];
+
+		e->data[0] = cpu_to_le64(c.data[0]);
+		e->data[1] = cpu_to_le64(c.data[1]);
+		a->prod = q_wrap(a->prod + 1);
+	}
+	wmb();
+	start = ktime_get_ns();
+	max = sum = timed(a, true, NULL);
+	traps = 1;
+	ret = -ETIMEDOUT;
+	deadline = jiffies + 300 * HZ;
+	while (time_before(jiffies, deadline)) {
+		dt = timed(a, false, &cons);
+		max = max(max, dt);
+		sum += dt;
+		traps++;
+		if (FIELD_GET(CMDQ_CONS_ERR, cons)) {
+			ret = FIELD_GET(CMDQ_CONS_ERR, cons);
+			break;
+		}
+		if (q_wrap(cons) == a->prod) {
+			ret = 0;
+			break;
+		}
+		cond_resched();
+	}
+	end = ktime_get_ns();
+	kthread_stop(t);
+	if (ret)
+		return scnprintf(d, n, "error: the queue of %u CFGI_ALLs stopped with %d after %llu traps",
+				 nr, ret, traps), R_FAIL;
+
+	/* The last word is the host's: our STE as bypass, a CFGI_ALL */
+	ste_bypass(dw);
+	for (i = 0; i < BIT(ST_LOG2SIZE); i++)
+		ste_write(a, i, dw);
+	memset(a->sink, 0, PAGE_SIZE);
+	memset(a->fill, FILL_BYTE, PAGE_SIZE);
+	ret = inv_all(a) ?: edu_dma(a, pa(a->fill), false) ?:
+	      edu_dma(a, pa(a->sink), true);
+	if (ret)
+		return scnprintf(d, n, "error: %d in the CFGI_ALL or DMA after the storm", ret), R_FAIL;
+	if (memcmp(a->sink, a->fill, PAGE_SIZE))
+		return scnprintf(d, n, "the bypass STE written last is not in effect after a CFGI_ALL (%lu rewrites before)",
+				 w.rounds), R_FAIL;
+	/* The bracket is for make bench (tests.sh) */
+	return scnprintf(d, n, "%u CFGI_ALLs over 65536 StreamIDs (every level-1 descriptor on one level-2 table) against %lu rewrites of its STEs drained, then a bypass STE written last works [cmds %u traps %llu max_trap_us %llu mean_trap_us %llu drain_ms %llu]",
+			 nr, w.rounds, nr, traps, max / 1000, sum / traps / 1000,
+			 (end - start) / 1000000), R_PASS;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct atk *a, char *d, size_t n);
@@ -1454,6 +1605,7 @@ static const struct {
 	{ "cmdq-pointers", sc_queue_ptrs },
 	{ "cmdqen-off-mid-queue", sc_cmdqen_off },
 	{ "cfgi-double-fetch", sc_double_fetch },
+	{ "hostile-cmdq", sc_hostile_cmdq },
 	/* tests.sh runs it with protected VMs coming and going */
 	{ "queue-share-race", sc_queue_share_race, true },
 };
