@@ -6,6 +6,8 @@
 # cache is shared with the host. Usage: scripts/fresh-check.sh [COMMIT]
 # FRESH_BASE=archive leaves ../shared/base out of the root, so that the
 # pinned base comes from the Debian archive (default: shared, the rebuild).
+# FRESH_TARGET=base runs only "make base" (the dependencies and the pinned
+# base, verified): with FRESH_BASE=archive, the archive path on its own.
 # FRESH_TARGET=bench runs "make bench" there instead (pinned base as .ci/run
 # takes it); its log is build/logs/fresh-bench.log.
 set -euo pipefail
@@ -39,10 +41,16 @@ archive) say "fresh root: no ../shared/base, the base comes from the archive" ;;
 *) die "FRESH_BASE is shared or archive, not ${FRESH_BASE}" ;;
 esac
 cmd='bash .ci/run' what=.ci/run log=$LOGS/fresh-ci.log
-if [ "${FRESH_TARGET:-}" = bench ]; then
+case ${FRESH_TARGET:-} in
+bench)
 	cmd='PKVM_SMMUV3_BASE_DIR=$(ls -d /work/shared/base 2>/dev/null) make bench'
 	what="make bench" log=$LOGS/fresh-bench.log
-fi
+	;;
+base)
+	cmd='PKVM_SMMUV3_BASE_DIR=$(ls -d /work/shared/base 2>/dev/null) make base'
+	what="make base" log=$LOGS/fresh-base.log
+	;;
+esac
 say "fresh root ready: running $what at $(git -C "$root/work/main" rev-parse --short HEAD) (log: $log)"
 start=$(date +%s)
 rc=0
