@@ -801,6 +801,22 @@ group_attack() {
 		else
 			notok "$name" "hold: $(cat /tmp/hold.out)"
 		fi
+		# A valid STE in each of the 256 ranges of 256 StreamIDs that
+		# the firmware gives the PCI host bridge: none may be rejected.
+		name="attack: every-sid-range shadowed"
+		rej0=$(attack_smmu_counter stes_rejected)
+		sh0=$(attack_smmu_counter stes_shadowed)
+		echo every-sid-range >$A/run
+		res=$(sed -n 's/^\(ok\|not ok\|skip\) attack: every-sid-range # //p' $A/run)
+		rej1=$(attack_smmu_counter stes_rejected)
+		sh1=$(attack_smmu_counter stes_shadowed)
+		detail="$res; stes_rejected ${rej0:-?} -> ${rej1:-?}, stes_shadowed ${sh0:-?} -> ${sh1:-?}, hyp_pages $(attack_smmu_counter hyp_pages)"
+		if grep -q '^ok attack: every-sid-range' $A/run && [ -n "$rej0" ] &&
+		   [ "$rej1" = "$rej0" ] && [ -n "$sh1" ] && [ "$sh1" -gt "$sh0" ]; then
+			ok "$name" "$detail"
+		else
+			notok "$name" "$detail"
+		fi
 		# The host's share hypercalls race the hypervisor's pinning of
 		# the queue pages, while protected VMs are created and destroyed.
 		name="attack: queue-share-race while protected VMs come and go"

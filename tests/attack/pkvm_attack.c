@@ -1487,6 +1487,59 @@ static u64 timed(struct atk *a, u32 off, bool write, u32 *val)
 	return t1 - t0;
 }
 
+/*
+ * Every level-1 descriptor of a 16-bit stream table on our level-2 table:
+ * 65536 StreamIDs, in 256 ranges, for the hypervisor to shadow. The
+ * table's size can only change with SMMUEN clear.
+ */
+static int st_every_range(struct atk *a)
+{
+	u32 i;
+	int ret;
+
+	ret = cr0_set(a, rd(a, ARM_SMMU_CR0) & ~CR0_SMMUEN);
+	if (ret)
+		return ret;
+	for (i = 0; i < BIT(16 - ST_LOG2SIZE); i++)
+		a->l1[i] = cpu_to_le64((pa(a->st) & STRTAB_L1_DESC_L2PTR_MASK) |
+				       FIELD_PREP(STRTAB_L1_DESC_SPAN, ST_LOG2SIZE + 1));
+	wmb();
+	wr(a, ARM_SMMU_STRTAB_BASE_CFG,
+	   FIELD_PREP(STRTAB_BASE_CFG_FMT, STRTAB_BASE_CFG_FMT_2LVL) |
+	   FIELD_PREP(STRTAB_BASE_CFG_SPLIT, ST_LOG2SIZE) |
+	   FIELD_PREP(STRTAB_BASE_CFG_LOG2SIZE, 16));
+	return cr0_set(a, rd(a, ARM_SMMU_CR0) | CR0_SMMUEN);
+}
+
+/*
+ * A bypass STE for every StreamID of every range (the firmware of QEMU's
+ * virt machine gives the PCI host bridge all 65536), one CFGI_ALL: the
+ * hypervisor must shadow them all, which tests.sh checks on its counters
+ * (no stes_rejected), and edu's DMA must work. By name only: after "all".
+ */
+SCENARIO(sc_every_range)
+{
+	u64 dw[8];
+	u32 i;
+	int ret;
+
+	ret = st_every_range(a);
+	if (ret)
+		return scnprintf(d, n, "error: SMMUEN off or on: %d", ret), R_FAIL;
+	ste_bypass(dw);
+	for (i = 0; i < BIT(ST_LOG2SIZE); i++)
+		ste_write(a, i, dw);
+	memset(a->sink, 0, PAGE_SIZE);
+	memset(a->fill, FILL_BYTE, PAGE_SIZE);
+	ret = inv_all(a) ?: edu_dma(a, pa(a->fill), false) ?:
+	      edu_dma(a, pa(a->sink), true);
+	if (ret)
+		return scnprintf(d, n, "error: %d in the CFGI_ALL or DMA", ret), R_FAIL;
+	if (memcmp(a->sink, a->fill, PAGE_SIZE))
+		return scnprintf(d, n, "edu's bypass STE is not in effect"), R_FAIL;
+	return scnprintf(d, n, "65536 bypass STEs in 256 ranges of StreamIDs, one CFGI_ALL: edu's DMA works"), R_PASS;
+}
+
 SCENARIO(sc_hostile_cmdq)
 {
 	u32 nr = min(hostile_cmds, BIT(CMDQ_SHIFT) - 1), i, cons = 0, idr0;
@@ -1499,24 +1552,9 @@ SCENARIO(sc_hostile_cmdq)
 
 	if (num_online_cpus() < 2)
 		return scnprintf(d, n, "one CPU: no concurrent rewrite possible"), R_SKIP;
-	/*
-	 * Every level-1 descriptor on our table: 65536 StreamIDs to shadow.
-	 * The table's size can only change with SMMUEN clear.
-	 */
-	ret = cr0_set(a, rd(a, ARM_SMMU_CR0) & ~CR0_SMMUEN);
+	ret = st_every_range(a);
 	if (ret)
-		return scnprintf(d, n, "error: SMMUEN off: %d", ret), R_FAIL;
-	for (i = 0; i < BIT(16 - ST_LOG2SIZE); i++)
-		a->l1[i] = cpu_to_le64((pa(a->st) & STRTAB_L1_DESC_L2PTR_MASK) |
-				       FIELD_PREP(STRTAB_L1_DESC_SPAN, ST_LOG2SIZE + 1));
-	wmb();
-	wr(a, ARM_SMMU_STRTAB_BASE_CFG,
-	   FIELD_PREP(STRTAB_BASE_CFG_FMT, STRTAB_BASE_CFG_FMT_2LVL) |
-	   FIELD_PREP(STRTAB_BASE_CFG_SPLIT, ST_LOG2SIZE) |
-	   FIELD_PREP(STRTAB_BASE_CFG_LOG2SIZE, 16));
-	ret = cr0_set(a, rd(a, ARM_SMMU_CR0) | CR0_SMMUEN);
-	if (ret)
-		return scnprintf(d, n, "error: SMMUEN on: %d", ret), R_FAIL;
+		return scnprintf(d, n, "error: SMMUEN off or on: %d", ret), R_FAIL;
 
 	/*
 	 * The same clock on a trap that does nothing (an ID register read):
@@ -1618,6 +1656,7 @@ static const struct {
 	{ "cmdqen-off-mid-queue", sc_cmdqen_off },
 	{ "cfgi-double-fetch", sc_double_fetch },
 	{ "hostile-cmdq", sc_hostile_cmdq },
+	{ "every-sid-range", sc_every_range, true },
 	/* tests.sh runs it with protected VMs coming and going */
 	{ "queue-share-race", sc_queue_share_race, true },
 };
