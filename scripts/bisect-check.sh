@@ -21,7 +21,9 @@
 #
 # Prints one line per patch and names the first patch that breaks. Logs:
 # build/logs/bisect-N-CONFIG.log. Env: BISECT_CONFIGS (default
-# "qemu defconfig"), BISECT_DEFCONFIG_TARGETS.
+# "qemu defconfig"), BISECT_DEFCONFIG_TARGETS, BISECT_FROM=N to check
+# patches N and later only (after a change to patch N; the lines of the
+# patches before it say SKIP).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -126,7 +128,13 @@ if [ -f "$base_cache.qemu" ] && [ -f "$base_cache.doc" ]; then
 	echo "INFO  [bisect-check] base: warnings from an earlier run (${base_cache#"$TOP"/}.*)"
 	first="" n=1
 fi
+from=${BISECT_FROM:-1}
 for c in $first $commits; do
+	if [ "$n" -ge 1 ] && [ "$n" -lt "$from" ]; then
+		echo "SKIP  [bisect-check] patch $n: $(git -C "$TREE" log -1 --format=%s "$c"): BISECT_FROM=$from"
+		n=$((n + 1))
+		continue
+	fi
 	git -C "$WT" checkout -q --detach "$c"
 	subj=$(git -C "$TREE" log -1 --format=%s "$c")
 	if [ "$n" -eq 0 ]; then

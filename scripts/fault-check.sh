@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Fault injection: for each test-only patch of tests/fault-injection (never
-# part of patches/), build build/linux's HEAD plus that patch in a worktree
-# (build/fi-tree) into build/kout-fi, boot nested-hvhe with a plan that
-# shows the fault's effect, and check what must happen:
+# part of patches/), build build/linux's HEAD plus that patch into
+# build/kout-fi, boot nested-hvhe with a plan that shows the fault's effect,
+# and check what must happen:
 #
 #   skip-idmap-unmap  the IOMMU identity map is never told when host pages
 #                     become inaccessible: the hypervisor's boot-time
@@ -23,19 +23,49 @@
 #                     probe's DMA is blocked, only its events are lost).
 #
 # FAULTS="a b" runs those only. TAP in build/logs/test-fault.log, also
-# printed; one kernel build (incremental) and one boot per injection.
+# printed; one boot per injection.
+#
+# Each build starts from a copy of build/kout (make build's output) and
+# compiles build/linux itself with the patch applied: the same source paths
+# and command lines, so only what the patch touches is rebuilt and relinked
+# (about a minute, cold or warm, where a tree of its own would rebuild the
+# whole kernel). The patch is taken out of build/linux again, and the files'
+# times restored, before the boot, or on any exit; one left behind by a
+# killed run is taken out on the next, and "make tree" refuses a
+# build/linux with changes that are not in patches/.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-WT=$BUILD/fi-tree
 KO=$BUILD/kout-fi
 FAULTS=${FAULTS:-skip-idmap-unmap cmd-timeout cmd-rejected evtq-abort}
-kbuild_setup "$WT" "$KO"
+kbuild_setup "$TREE" "$KO"
 
-[ -f "$KOUT/.config" ] && [ -f "$BUILD/initramfs.cpio.gz" ] || die "run 'make payload' first"
-[ -d "$WT" ] || git -C "$TREE" worktree add -q --detach "$WT" base
-mkdir -p "$KO"
-cp "$KOUT/.config" "$KO/.config"
+[ -f "$KOUT/arch/arm64/boot/Image" ] && [ -f "$BUILD/initramfs.cpio.gz" ] ||
+	die "run 'make build payload' first"
+
+# The files a patch touches, and their times before it was applied
+stamp=$BUILD/fault-stamps
+injected=""
+take_out() {
+	local p=$injected
+	[ -n "$p" ] || return 0
+	injected=""
+	git -C "$TREE" apply -R "$p" || die "could not take $p out of $TREE: run 'FORCE=1 make tree'"
+	if [ -f "$stamp" ]; then
+		while read -r t f; do touch -c -d "@$t" "$TREE/$f"; done <"$stamp"
+		rm -f "$stamp"
+	fi
+}
+trap take_out EXIT
+for p in "$TOP"/tests/fault-injection/*.patch; do
+	if git -C "$TREE" apply -R --check "$p" 2>/dev/null; then
+		say "fault: $(basename "$p") was left in $TREE by an earlier run: taking it out"
+		injected=$p
+		take_out
+	fi
+done
+git -C "$TREE" diff --quiet HEAD ||
+	die "$TREE has changes that are not committed: commit or discard them first"
 
 log=$LOGS/test-fault.log
 tap_begin fault "$log" "fault injection: "
@@ -43,11 +73,18 @@ tap_begin fault "$log" "fault injection: "
 # boot_with FAULT PLAN: build with the fault injected and boot; the boot
 # log is $LOGS/boot-fault-FAULT.log.
 boot_with() {
-	local patch=$TOP/tests/fault-injection/$1.patch
-	git -C "$WT" checkout -q -f --detach "$(git -C "$TREE" rev-parse HEAD)"
-	git -C "$WT" apply "$patch" || die "$patch does not apply to build/linux HEAD; refresh it"
+	local patch=$TOP/tests/fault-injection/$1.patch f
+	rm -rf "$KO"
+	cp -a "$KOUT" "$KO"
+	git -C "$TREE" apply --check "$patch" || die "$patch does not apply to build/linux HEAD; refresh it"
+	git -C "$TREE" apply --numstat "$patch" | cut -f3 | while read -r f; do
+		[ ! -e "$TREE/$f" ] || echo "$(stat -c %Y "$TREE/$f") $f"
+	done >"$stamp"
+	injected=$patch
+	git -C "$TREE" apply "$patch"
 	run_step "build the kernel with $1 injected" "$LOGS/fault-build-$1.log" \
-		"see the log" bash -c '"$@" olddefconfig && "$@" Image' _ "${KMAKE[@]}"
+		"see the log" "${KMAKE[@]}" Image
+	take_out
 	KOUT=$KO TAG=fault-$1 PLAN=$2 TIMEOUT=600 "$TOP/scripts/boot.sh" nested-hvhe || true
 }
 
