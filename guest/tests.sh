@@ -16,7 +16,8 @@ protected() { case "$(arg kvm)" in hvhe|nvhe) return 0 ;; esac; return 1; }
 # What the scenario expects of the SMMU (pkvmtest.smmu= in its CMDLINE),
 # decided by the scenario, never by what the kernel printed:
 #   nested  pKVM owns the SMMU, the host's arm-smmu-v3 runs on the emulated one
-#   s2only  pKVM owns the SMMU, the host has no stage 1 and does not drive it:
+#   s2only  pKVM owns the SMMU, the host has no stage 1: its arm-smmu-v3 binds
+#           with identity and blocked domains only;
 #           DMA is untranslated, isolated by pKVM's stage 2
 #   s1only  pKVM refuses the SMMU (no stage 2): the host drives the hardware,
 #           DMA is not isolated (the documented refusal path)
@@ -33,7 +34,7 @@ smmu_expect() {
 # Kernel log lines that tell who owns the SMMU.
 EMULATED="emulated by pKVM: DMA isolated by the hypervisor's stage 2"
 STARTED="IOMMU driver started, DMA isolation enforced"
-NO_S1="no stage 1 for the host: DMA is untranslated, isolated by pKVM's stage 2"
+NO_S1="no stage 1 for the host: identity and blocked domains only, isolated by pKVM's stage 2"
 REFUSED="refused by pKVM: no stage 2 with AArch64 tables"
 NOT_STARTED="IOMMU driver failed to start: -19, DMA is not isolated"
 LEFT="SMMUs left to the host driver, DMA is not isolated"
@@ -67,14 +68,14 @@ group_boot() {
 	exp=$(smmu_expect)
 	smmu=$(ls -d /sys/bus/platform/drivers/arm-smmu-v3/*smmuv3* 2>/dev/null | head -n 1)
 	feat=$(dmesg | grep -m1 -o 'arm-smmu-v3 [^ ]*: .*features.*')
-	[ -n "$feat" ] || feat=$(kmsg_line "$PKVM_PFX" "$NO_S1")
+	[ -n "$feat" ] || feat=$(kmsg_line "$SMMU_PFX" "$NO_S1")
 	report smmu "${feat:-none}"
 	report smmu-expected "$exp"
 	# Who owns the SMMU, as the kernel log and the driver binding tell.
-	if kmsg "$SMMU_PFX" "$EMULATED"; then
+	if kmsg "$SMMU_PFX" "$NO_S1"; then
+		report smmu-owner "hypervisor (EL2); no stage 1 for the host: its arm-smmu-v3 driver runs on the emulated SMMU with identity and blocked domains only, DMA isolated by pKVM's stage 2"
+	elif kmsg "$SMMU_PFX" "$EMULATED"; then
 		report smmu-owner "hypervisor (EL2); the host arm-smmu-v3 driver runs on the emulated SMMU, DMA isolated by pKVM's stage 2"
-	elif kmsg "$PKVM_PFX" "$NO_S1"; then
-		report smmu-owner "hypervisor (EL2); no stage 1 for the host, which does not drive the SMMU: DMA untranslated, isolated by pKVM's stage 2"
 	elif [ -n "$smmu" ] && kmsg "$PKVM_PFX" "$LEFT"; then
 		report smmu-owner "host kernel: pKVM refused the SMMU, arm-smmu-v3 programs the hardware directly; DMA is not isolated"
 	elif [ -n "$smmu" ]; then
@@ -86,7 +87,7 @@ group_boot() {
 	started=no emulated=no nos1=no refused=no notstarted=no left=no
 	kmsg "$KVM_PFX" "$STARTED" && started=yes
 	kmsg "$SMMU_PFX" "$EMULATED" && emulated=yes
-	kmsg "$PKVM_PFX" "$NO_S1" && nos1=yes
+	kmsg "$SMMU_PFX" "$NO_S1" && nos1=yes
 	kmsg "$PKVM_PFX" "$REFUSED" && refused=yes
 	kmsg "$KVM_PFX" "$NOT_STARTED" && notstarted=yes
 	kmsg "$PKVM_PFX" "$LEFT" && left=yes
@@ -113,17 +114,19 @@ group_boot() {
 		else notok "$name" "bound to '${bound:-nothing}'; $seen"; fi
 		;;
 	s2only)
-		# The host gets no stage 1: its driver does not bind, and the SMMU
-		# node is reserved so that PCI masters probe without an IOMMU.
+		# The host gets no stage 1: its driver binds to the emulated SMMU
+		# with identity and blocked domains only, and the device tree is
+		# left as the firmware wrote it.
 		status="" other=""
 		for n in $(smmu_nodes); do
 			st=$(tr -d '\0' <"$n/status" 2>/dev/null)
 			status="$status $(basename "$n"):${st:-okay}"
-			[ "$st" = reserved ] || other="$other $(basename "$n")"
+			[ "${st:-okay}" = okay ] || other="$other $(basename "$n")"
 		done
-		name="boot: s2only: no stage 1 for the host, arm-smmu-v3 not bound (expected)"
-		if [ "$nos1" = yes ] && [ -z "$bound" ] && [ -n "$status" ] && [ -z "$other" ]; then
-			ok "$name" "SMMU node status:$status"
+		name="boot: s2only: no stage 1 for the host, arm-smmu-v3 bound with identity and blocked domains only, device tree untouched"
+		if [ "$nos1" = yes ] && [ "$emulated" = yes ] && [ -n "$bound" ] &&
+		   [ -n "$status" ] && [ -z "$other" ]; then
+			ok "$name" "$bound; SMMU node status:$status"
 		else
 			notok "$name" "bound to '${bound:-nothing}', SMMU node status:${status:- no SMMU node}; $seen"
 		fi
@@ -138,23 +141,25 @@ group_boot() {
 		;;
 	esac
 
-	missing="" grouped="" total=0
+	missing="" grouped="" total=0 notid=""
 	for d in /sys/bus/pci/devices/*; do
 		[ -e "$d" ] || continue
 		total=$((total + 1))
 		id="$(basename "$d") $(cat "$d/vendor"):$(cat "$d/device")"
 		if [ -e "$d/iommu_group" ]; then
-			report pci-device "$id iommu_group $(basename "$(readlink "$d/iommu_group")")"
+			type=$(cat "$d/iommu_group/type" 2>/dev/null)
+			report pci-device "$id iommu_group $(basename "$(readlink "$d/iommu_group")") ${type:-?}"
 			grouped="$grouped $(basename "$d")"
+			[ "$type" = identity ] || notid="$notid $(basename "$d"):${type:-?}"
 		else
 			report pci-device "$id no iommu_group"
 			missing="$missing $(basename "$d")"
 		fi
 	done
 	if [ "$exp" = s2only ]; then
-		name="boot: s2only: no PCI device in an IOMMU group (expected: DMA untranslated, isolated by pKVM's stage 2)"
-		if [ "$total" -gt 0 ] && [ -z "$grouped" ]; then ok "$name" "$total devices"
-		else notok "$name" "$total devices, in a group:${grouped:- none}"; fi
+		name="boot: s2only: every PCI device in an identity IOMMU group (expected: DMA untranslated, isolated by pKVM's stage 2)"
+		if [ "$total" -gt 0 ] && [ -z "$missing" ] && [ -z "$notid" ]; then ok "$name" "$total devices"
+		else notok "$name" "$total devices, without a group:${missing:- none}, not identity:${notid:- none}"; fi
 	elif [ "$total" -gt 0 ] && [ -z "$missing" ]; then ok "boot: all $total PCI devices in an IOMMU group"
 	else notok "boot: all PCI devices in an IOMMU group" "$total devices, without group:${missing:- none}"; fi
 }
@@ -192,12 +197,11 @@ group_edu() {
 	if ! edu_load; then notok "edu: driver bound" "$EDU_ERR"; return; fi
 	dev=$(edu_dev)
 	if [ "$exp" = s2only ]; then
-		if [ -e "/sys/bus/pci/devices/$dev/iommu_group" ]; then
-			notok "edu: s2only: driver bound, device without an IOMMU group" "device '$dev' is in IOMMU group $(basename "$(readlink "/sys/bus/pci/devices/$dev/iommu_group")")"
-		elif [ -e "/sys/bus/pci/devices/$dev" ]; then
-			ok "edu: s2only: driver bound to $dev, without an IOMMU group (expected: no stage 1 for the host)"
+		type=$(cat "/sys/bus/pci/devices/$dev/iommu_group/type" 2>/dev/null)
+		if [ "$type" = identity ]; then
+			ok "edu: s2only: driver bound to $dev, in an identity IOMMU group (expected: no stage 1 for the host)"
 		else
-			notok "edu: s2only: driver bound, device without an IOMMU group" "no device bound"
+			notok "edu: s2only: driver bound, device in an identity IOMMU group" "device '$dev', group type '${type:-none}'"
 		fi
 	elif [ -e "/sys/bus/pci/devices/$dev/iommu_group" ]; then ok "edu: driver bound to $dev behind the SMMU"
 	else notok "edu: driver bound behind the SMMU" "device '$dev' has no IOMMU group"; fi
@@ -205,13 +209,13 @@ group_edu() {
 	report edu-dma "$res"
 	case "$res" in pass*) ok "edu: DMA round trip through the SMMU" "$res" ;; *) notok "edu: DMA round trip through the SMMU" "$res" ;; esac
 	if [ "$exp" = s2only ]; then
-		# Without an IOMMU domain the DMA API is dma-direct: the device
+		# With an identity domain the DMA API is dma-direct: the device
 		# is given physical addresses, which pKVM's stage 2 checks.
 		dma=$(echo "$res" | sed -n 's/.* dma \(0x[0-9a-f]*\) -> \(0x[0-9a-f]*\),.*/\1 \2/p')
 		phys=$(echo "$res" | sed -n 's/.* phys \(0x[0-9a-f]*\) -> \(0x[0-9a-f]*\)[,;].*/\1 \2/p')
 		name="edu: s2only: the DMA API gives the device physical addresses (dma-direct)"
 		case "$res" in
-		*"no IOMMU"*)
+		*"identity domain (dma-direct)"*)
 			if [ -n "$dma" ] && [ "$dma" = "$phys" ]; then ok "$name" "dma $dma, phys $phys"
 			else notok "$name" "dma '$dma', phys '$phys'"; fi
 			;;
@@ -371,7 +375,7 @@ group_probe() {
 	hyp="hyp_memory[0].base at $pa read as $val (the host's first RAM base is 0x$ram)"
 	carve="$pages sampled pages of the $mib MiB carve-out at $base ($nz bytes non-zero)"
 	via="through an identity IOMMU domain"
-	[ "$how" = physical ] && via="at physical addresses (no IOMMU domain)"
+	[ "$how" = physical ] && via="at physical addresses (no paging domain)"
 	if [ "$peek/$probe" = blocked/blocked ]; then
 		summary="BLOCKED: DMA $via: $hyp; $carve; canary page not written"
 	else
@@ -492,7 +496,7 @@ group_vfio() {
 	dev=$(edu_bdf)
 	if [ -z "$dev" ]; then notok "vfio: edu device present" "no PCI device $EDU_ID"; return; fi
 	if [ "$exp" = s2only ]; then
-		skip "vfio: edu through VFIO" "s2only: the host has no IOMMU (no stage 1 for it), VFIO needs an IOMMU group"
+		skip "vfio: edu through VFIO" "s2only: no stage 1 for the host, whose SMMU offers identity and blocked domains only; VFIO needs a paging domain"
 		return
 	fi
 	if ! pci_rebind "$dev" vfio-pci; then
@@ -656,14 +660,7 @@ group_smmu() {
 		addr=${n##*@}
 		f=/sys/kernel/debug/iommu/pkvm/smmuv3-$addr
 		if [ ! -f "$f" ]; then
-			if [ "$exp" = s2only ]; then
-				bound=$(ls -d /sys/bus/platform/drivers/arm-smmu-v3/*"$addr"* 2>/dev/null)
-				report smmu-counters "$addr: no $f (the host never probed the SMMU)"
-				if [ -z "$bound" ]; then ok "smmu: $addr: host does not drive the SMMU (no stage 1)" "no counters file: the host never probed it"
-				else notok "smmu: $addr: host does not drive the SMMU (no stage 1)" "arm-smmu-v3 bound to $(basename "$bound")"; fi
-			else
-				notok "smmu: $addr: counters readable" "no $f ($(ls /sys/kernel/debug/iommu/pkvm 2>&1 | tr '\n' ' '))"
-			fi
+			notok "smmu: $addr: counters readable" "no $f ($(ls /sys/kernel/debug/iommu/pkvm 2>&1 | tr '\n' ' '))"
 			continue
 		fi
 		if ! cat "$f" >/tmp/smmu.out 2>&1; then notok "smmu: $addr: counters readable" "reading $f: $(cat /tmp/smmu.out)"; continue; fi
@@ -676,16 +673,6 @@ group_smmu() {
 		name="smmu: $addr: no rejected command and no bad access from the unmodified host driver"
 		r=$(cnt cmds_rejected) b=$(cnt bad_accesses)
 		if [ "$r" = 0 ] && [ "$b" = 0 ]; then ok "$name"; else notok "$name" "cmds_rejected ${r:-missing}, bad_accesses ${b:-missing}"; fi
-		if [ "$exp" = s2only ]; then
-			# The host has no stage 1: its driver never touches the
-			# emulated SMMU, so nothing of it traps.
-			name="smmu: $addr: host does not drive the SMMU (no stage 1)"
-			bound=$(ls -d /sys/bus/platform/drivers/arm-smmu-v3/*"$addr"* 2>/dev/null)
-			t=$(cnt traps) c=$(cnt cmds)
-			if [ -z "$bound" ] && [ "$t" = 0 ] && [ "$c" = 0 ]; then ok "$name" "traps 0, cmds 0"
-			else notok "$name" "arm-smmu-v3 bound to '${bound:+$(basename "$bound")}', traps ${t:-missing}, cmds ${c:-missing}"; fi
-			continue
-		fi
 		cnt_gt0 "$addr" traps "the host driver's register accesses trap to the hypervisor"
 		cnt_gt0 "$addr" cmds "the host driver's commands reach the hypervisor"
 		cnt_gt0 "$addr" cmds_forwarded "commands are forwarded to the hardware"

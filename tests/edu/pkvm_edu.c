@@ -118,6 +118,23 @@ static int roundtrip_once(struct edu *edu, u8 *src, u8 *dst, dma_addr_t *s,
 	return ret;
 }
 
+/* The device is in an IOMMU group whose domain only passes DMA through. */
+static bool edu_identity_only(struct device *dev)
+{
+	struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
+
+	return dom && dom->type == IOMMU_DOMAIN_IDENTITY;
+}
+
+static const char *edu_iommu_desc(struct device *dev)
+{
+	if (!device_iommu_mapped(dev))
+		return "no IOMMU (dma-direct)";
+	if (edu_identity_only(dev))
+		return "IOMMU identity domain (dma-direct)";
+	return "translated by an IOMMU";
+}
+
 static ssize_t roundtrip_read(struct file *f, char __user *ubuf, size_t n, loff_t *pos)
 {
 	struct edu *edu = edu_dev;
@@ -150,8 +167,7 @@ static ssize_t roundtrip_read(struct file *f, char __user *ubuf, size_t n, loff_
 		len = scnprintf(msg, sizeof(msg),
 				"pass: %d bytes, dma %pad -> %pad, phys %pa -> %pa; %s\n",
 				EDU_BUFFER_SIZE, &s, &d, &ps, &pd,
-				device_iommu_mapped(dev) ? "translated by an IOMMU" :
-				"no IOMMU (dma-direct)");
+				edu_iommu_desc(dev));
 out:
 	kfree(src);
 	kfree(dst);
@@ -280,7 +296,7 @@ static u64 attack_addr(struct attack *at, u64 pa)
 static const char *attack_how(struct attack *at)
 {
 	return at->dom ? "through the identity domain" :
-	       "at its physical address (no IOMMU: dma-direct)";
+	       "at its physical address (no paging domain: dma-direct)";
 }
 
 /* DMA-read the page at physical address @pa into @out via the device buffer. */
@@ -358,9 +374,14 @@ static int attack_begin(struct attack *at, struct edu *edu, u64 addr, u64 size,
 	}
 	at->scratch = virt_to_phys(at->scratch_va);
 	at->ctrl = virt_to_phys(at->ctrl_va);
-	/* Without an IOMMU for the device, DMA goes to physical addresses. */
+	/*
+	 * Without an IOMMU for the device, or with one that offers identity
+	 * domains only, DMA goes to physical addresses.
+	 */
 	if (device_iommu_mapped(dev)) {
 		ret = attack_map(at, addr, size);
+		if (ret == -EOPNOTSUPP && edu_identity_only(dev))
+			ret = 0;
 		if (ret) {
 			attack_end(at);
 			return scnprintf(msg, sz, "error: identity domain setup: %d\n", ret);
