@@ -115,7 +115,14 @@ check_gerror() {
 	local name="$f: the host hears of the aborted event writes, isolation holds"
 	failed=$(grep -a '^not ok ' "$blog" | grep -av 'event' || true)
 	n=$(grep -a -o 'smmu-counter: [0-9a-f]* gerrors [0-9]*' "$blog" | awk '{ s += $4 } END { print s + 0 }')
-	if ! grep -aq 'EVTQ write aborted' "$blog"; then
+	# QEMU also reports EVTQ_ABT_ERR when its event queue is full (the
+	# architecture sets the overflow flag), which the probe's burst of
+	# events does in any boot: only with the injection does no event at
+	# all reach the host.
+	ev=$(grep -a -o 'smmu-counter: [0-9a-f]* events [0-9]*' "$blog" | awk '{ s += $4 } END { print s + 0 }')
+	if [ "$ev" -ne 0 ]; then
+		tap_notok "$name" "$ev events reached the host: the injection did not take effect ($blog)"
+	elif ! grep -aq 'EVTQ write aborted' "$blog"; then
 		tap_notok "$name" "the host driver never reported it (no 'EVTQ write aborted' in $blog)"
 	elif [ "$n" -lt 1 ]; then
 		tap_notok "$name" "no gerrors counted ($blog)"
@@ -124,7 +131,7 @@ check_gerror() {
 	elif ! grep -aq '^ok .*isolation: device DMA to hypervisor memory is blocked' "$blog"; then
 		tap_notok "$name" "the isolation probe did not pass ($blog)"
 	else
-		tap_ok "$name" "gerrors $n, $(grep -ac 'EVTQ write aborted' "$blog") host reports, $(grep -ac '^ok ' "$blog") tests passed"
+		tap_ok "$name" "gerrors $n, no event delivered, $(grep -ac 'EVTQ write aborted' "$blog") host reports, $(grep -ac '^ok ' "$blog") tests passed"
 	fi
 }
 
